@@ -72,11 +72,15 @@ def check_against(aids: Aids, doc: Document) -> list[tuple[str, str]]:
                 continue
             own = doc.strategy(numeral)
             if len(per_unit) != len(getattr(own, attr)):
-                problems.append((f"{key}.{numeral}", f"needs one entry per {attr} ({len(getattr(own, attr))})"))
+                problems.append(
+                    (f"{key}.{numeral}", f"needs one entry per {attr} ({len(getattr(own, attr))})")
+                )
             own_titles = {d.title for d in own.directions}
             for i, linked in enumerate(per_unit):
                 for title in set(linked) - own_titles:
-                    problems.append((f"{key}.{numeral}[{i}]", f"{title!r} is not a direction of strategy {numeral}"))
+                    problems.append(
+                        (f"{key}.{numeral}[{i}]", f"{title!r} is not a direction of strategy {numeral}")
+                    )
     tables = {t.id: t for t in doc.survey.tables}
     for table_id, rows in aids.survey_links.items():
         if table_id not in tables:

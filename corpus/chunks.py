@@ -112,8 +112,12 @@ def _context(corpus: Corpus, unit: Unit) -> str:
         head = f"戦略{strat.numeral} {strat.title}"
         if unit.direction:
             return f"{head}／取組の方向性「{unit.direction}」："
-        label = {"issue": "課題", "remark": "委員発言", "vision_direction": "ビジョンの方向性",
-                 "movement": "社会経済の新たな動き"}.get(unit.kind, "")
+        label = {
+            "issue": "課題",
+            "remark": "委員発言",
+            "vision_direction": "ビジョンの方向性",
+            "movement": "社会経済の新たな動き",
+        }.get(unit.kind, "")
         return f"{head}／{label}："
     if unit.case:
         return f"企業例 {unit.case}："
@@ -127,7 +131,9 @@ def _context(corpus: Corpus, unit: Unit) -> str:
 def _unit_chunk(corpus: Corpus, unit: Unit) -> Chunk:
     body = unit.text
     if unit.kind == "direction_title":
-        items = next(d.items for s in corpus.document.strategies for d in s.directions if d.title == unit.direction)
+        items = next(
+            d.items for s in corpus.document.strategies for d in s.directions if d.title == unit.direction
+        )
         body = f"{unit.text}：{'／'.join(items)}"
     return _make(
         _context(corpus, unit) + body,
@@ -155,5 +161,8 @@ def _aid_chunks(corpus: Corpus) -> list[Chunk]:
     for name, aid in aids.programs.items():
         common = {"directions": tuple(aid.directions), "programs": (name,), "curated": True}
         out.extend(_make(f"{name}：{t}", "aid_program", **common) for t in (*aid.plain, aid.summary_ja))
-        out.extend(_make(f"{aid.en} ({name}): {t}", "aid_program", lang="en", **common) for t in (*aid.en_plain, aid.summary_en))
+        out.extend(
+            _make(f"{aid.en} ({name}): {t}", "aid_program", lang="en", **common)
+            for t in (*aid.en_plain, aid.summary_en)
+        )
     return out

@@ -64,9 +64,7 @@ class SourceText:
 
         return bisect_left(self._index[1], offset)
 
-    def locate(
-        self, quote: str, start: int = 0, end: int | None = None, occurrence: int = 1
-    ) -> Span | None:
+    def locate(self, quote: str, start: int = 0, end: int | None = None, occurrence: int = 1) -> Span | None:
         """Where ``quote`` occurs (ignoring whitespace) within ``[start, end)``, or None."""
         needle = compact(quote)
         if not needle:

@@ -52,9 +52,7 @@ class _Locator:
         window = hay[pos : pos + 40]
         match = re.search(rf"(?<!\d){row.percent}[%％]", window)
         if match is None:
-            raise CorpusError(
-                self.file, f"{where}.percent", f"{row.percent}% not found after {row.label!r}"
-            )
+            raise CorpusError(self.file, f"{where}.percent", f"{row.percent}% not found after {row.label!r}")
         return Span(label.start, offsets[pos + match.end() - 1] + 1)
 
 
@@ -62,7 +60,9 @@ def extract_units(doc: Document, source: SourceText, file: str) -> list[Unit]:
     loc = _Locator(source, file)
     units: list[Unit] = []
     ba = doc.basic_approach
-    units.append(Unit("approach", "basic_approach.summary", ba.summary, loc.find(ba.summary, "basic_approach.summary")))
+    units.append(
+        Unit("approach", "basic_approach.summary", ba.summary, loc.find(ba.summary, "basic_approach.summary"))
+    )
     for i, pillar in enumerate(ba.pillars):
         for j, point in enumerate(pillar.points):
             where = f"basic_approach.pillars[{i}].points[{j}]"
@@ -76,7 +76,9 @@ def extract_units(doc: Document, source: SourceText, file: str) -> list[Unit]:
         units.append(Unit("open_question", where, question, loc.find(question, where)))
     for name in ("need", "built_in"):
         text = getattr(vc, name)
-        units.append(Unit("vision_change", f"vision_changes.{name}", text, loc.find(text, f"vision_changes.{name}")))
+        units.append(
+            Unit("vision_change", f"vision_changes.{name}", text, loc.find(text, f"vision_changes.{name}"))
+        )
 
     units.extend(_case_units(doc, loc))
     units.extend(_program_units(doc, loc))
@@ -95,23 +97,67 @@ def _strategy_units(doc: Document, loc: _Locator, end_of_strategies: int) -> lis
         num = strat.numeral
         label = loc.find(DIRECTIONS_LABEL, f"{base} (the 取組の方向性 label)", start, end)
         for j, issue in enumerate(strat.issues):
-            units.append(Unit("issue", f"{base}.issues[{j}]", issue, loc.find(issue, f"{base}.issues[{j}]", start, end), strategy=num, position=j))
+            units.append(
+                Unit(
+                    "issue",
+                    f"{base}.issues[{j}]",
+                    issue,
+                    loc.find(issue, f"{base}.issues[{j}]", start, end),
+                    strategy=num,
+                    position=j,
+                )
+            )
         for j, direction in enumerate(strat.directions):
             where = f"{base}.directions[{j}]"
             title_span = loc.find(direction.title, f"{where}.title", label.end, end)
-            units.append(Unit("direction_title", f"{where}.title", direction.title, title_span, strategy=num, direction=direction.title))
+            units.append(
+                Unit(
+                    "direction_title",
+                    f"{where}.title",
+                    direction.title,
+                    title_span,
+                    strategy=num,
+                    direction=direction.title,
+                )
+            )
             for k, item in enumerate(direction.items):
                 span = loc.find(item, f"{where}.items[{k}]", label.end, end)
-                units.append(Unit("direction_item", f"{where}.items[{k}]", item, span, strategy=num, direction=direction.title))
+                units.append(
+                    Unit(
+                        "direction_item",
+                        f"{where}.items[{k}]",
+                        item,
+                        span,
+                        strategy=num,
+                        direction=direction.title,
+                    )
+                )
         for j, remark in enumerate(strat.remarks):
-            units.append(Unit("remark", f"{base}.remarks[{j}]", remark, loc.find(remark, f"{base}.remarks[{j}]", start, end), strategy=num, position=j))
+            units.append(
+                Unit(
+                    "remark",
+                    f"{base}.remarks[{j}]",
+                    remark,
+                    loc.find(remark, f"{base}.remarks[{j}]", start, end),
+                    strategy=num,
+                    position=j,
+                )
+            )
         for j, vd in enumerate(strat.vision_directions):
             # ①–⑤ repeat across strategies, so they are read in document order.
             span = loc.find(vd, f"{base}.vision_directions[{j}]", vision_cursor)
             vision_cursor = span.end
             units.append(Unit("vision_direction", f"{base}.vision_directions[{j}]", vd, span, strategy=num))
         for j, mv in enumerate(strat.new_movements):
-            units.append(Unit("movement", f"{base}.new_movements[{j}]", mv, loc.find(mv, f"{base}.new_movements[{j}]"), strategy=num))
+            units.append(
+                Unit(
+                    "movement",
+                    f"{base}.new_movements[{j}]",
+                    mv,
+                    loc.find(mv, f"{base}.new_movements[{j}]"),
+                    strategy=num,
+                )
+            )
     return units
 
 
@@ -122,18 +168,63 @@ def _case_units(doc: Document, loc: _Locator) -> list[Unit]:
         progs = tuple(case.programs)
         if compact(case.label) != compact(f"{case.company}（{case.ward}）"):
             raise CorpusError(loc.file, f"{base}.label", "must be company（ward）")
-        units.append(Unit("case_label", f"{base}.label", case.label, loc.find(case.label, f"{base}.label"), case=case.company, programs=progs))
+        units.append(
+            Unit(
+                "case_label",
+                f"{base}.label",
+                case.label,
+                loc.find(case.label, f"{base}.label"),
+                case=case.company,
+                programs=progs,
+            )
+        )
         for j, text in enumerate(case.business):
-            units.append(Unit("case_business", f"{base}.business[{j}]", text, loc.find(text, f"{base}.business[{j}]"), case=case.company, programs=progs))
+            units.append(
+                Unit(
+                    "case_business",
+                    f"{base}.business[{j}]",
+                    text,
+                    loc.find(text, f"{base}.business[{j}]"),
+                    case=case.company,
+                    programs=progs,
+                )
+            )
         for j, action in enumerate(case.actions):
             where = f"{base}.actions[{j}].text"
-            units.append(Unit("case_action", where, action.text, loc.find(action.text, where), case=case.company, programs=tuple(action.programs)))
+            units.append(
+                Unit(
+                    "case_action",
+                    where,
+                    action.text,
+                    loc.find(action.text, where),
+                    case=case.company,
+                    programs=tuple(action.programs),
+                )
+            )
         for j, text in enumerate(case.results):
-            units.append(Unit("case_result", f"{base}.results[{j}]", text, loc.find(text, f"{base}.results[{j}]"), case=case.company, programs=progs))
+            units.append(
+                Unit(
+                    "case_result",
+                    f"{base}.results[{j}]",
+                    text,
+                    loc.find(text, f"{base}.results[{j}]"),
+                    case=case.company,
+                    programs=progs,
+                )
+            )
         span = loc.find(case.program_list, f"{base}.program_list", occurrence=case.program_list_occurrence)
         if compact(case.program_list) != compact("".join(case.programs)):
             raise CorpusError(loc.file, f"{base}.program_list", "must list exactly the case's programs")
-        units.append(Unit("case_programs", f"{base}.program_list", "、".join(case.programs), span, case=case.company, programs=progs))
+        units.append(
+            Unit(
+                "case_programs",
+                f"{base}.program_list",
+                "、".join(case.programs),
+                span,
+                case=case.company,
+                programs=progs,
+            )
+        )
     return units
 
 
@@ -141,10 +232,20 @@ def _program_units(doc: Document, loc: _Locator) -> list[Unit]:
     units: list[Unit] = []
     for i, program in enumerate(doc.programs):
         where = f"programs[{i}]"
-        units.append(Unit("program_name", f"{where}.name", program.name, loc.find(program.name, f"{where}.name"), programs=(program.name,)))
+        units.append(
+            Unit(
+                "program_name",
+                f"{where}.name",
+                program.name,
+                loc.find(program.name, f"{where}.name"),
+                programs=(program.name,),
+            )
+        )
         for j, alias in enumerate(program.aliases):
             if not loc.source.contains_folded(alias):
-                raise CorpusError(loc.file, f"{where}.aliases[{j}]", f"alias not found in the source: {alias!r}")
+                raise CorpusError(
+                    loc.file, f"{where}.aliases[{j}]", f"alias not found in the source: {alias!r}"
+                )
     return units
 
 
@@ -153,7 +254,9 @@ def _survey_units(doc: Document, loc: _Locator) -> list[Unit]:
     units: list[Unit] = []
     for name in ("title", "purpose", "period", "respondents_quote"):
         text = getattr(sv, name)
-        units.append(Unit("survey_meta", f"survey.{name}", text, loc.find(text, f"survey.{name}"), extra=name))
+        units.append(
+            Unit("survey_meta", f"survey.{name}", text, loc.find(text, f"survey.{name}"), extra=name)
+        )
     if compact(f"{sv.respondents:,}") not in compact(sv.respondents_quote):
         raise CorpusError(loc.file, "survey.respondents", f"{sv.respondents:,} is not in respondents_quote")
     cursor = units[0].span.start
@@ -163,7 +266,15 @@ def _survey_units(doc: Document, loc: _Locator) -> list[Unit]:
             spans.append(loc.find_row(row, f"survey.profile[{i}].rows[{j}]", cursor))
             cursor = spans[-1].end
         text = "、".join(f"{r.label} {r.percent}%" for r in group.rows)
-        units.append(Unit("survey_profile", f"survey.profile[{i}]", f"{group.name}：{text}", Span(spans[0].start, spans[-1].end), extra=group.name))
+        units.append(
+            Unit(
+                "survey_profile",
+                f"survey.profile[{i}]",
+                f"{group.name}：{text}",
+                Span(spans[0].start, spans[-1].end),
+                extra=group.name,
+            )
+        )
     for i, table in enumerate(sv.tables):
         base = f"survey.tables[{i}]"
         loc.find(table.title, f"{base}.title")
@@ -173,7 +284,23 @@ def _survey_units(doc: Document, loc: _Locator) -> list[Unit]:
                 spans.append(loc.find_row(row, f"{base}.years[{j}].rows[{k}]", cursor))
                 cursor = spans[-1].end
             text = "、".join(f"{r.rank}位 {r.label} {r.percent}%" for r in year.rows)
-            units.append(Unit("survey_table", f"{base}.years[{j}]", f"{table.title}（{year.year}）：{text}", Span(spans[0].start, spans[-1].end), extra=f"{table.id}:{year.year}"))
+            units.append(
+                Unit(
+                    "survey_table",
+                    f"{base}.years[{j}]",
+                    f"{table.title}（{year.year}）：{text}",
+                    Span(spans[0].start, spans[-1].end),
+                    extra=f"{table.id}:{year.year}",
+                )
+            )
         for j, note in enumerate(table.notes):
-            units.append(Unit("survey_note", f"{base}.notes[{j}]", note, loc.find(note, f"{base}.notes[{j}]"), extra=table.id))
+            units.append(
+                Unit(
+                    "survey_note",
+                    f"{base}.notes[{j}]",
+                    note,
+                    loc.find(note, f"{base}.notes[{j}]"),
+                    extra=table.id,
+                )
+            )
     return units

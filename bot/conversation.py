@@ -1,0 +1,81 @@
+"""One person's conversation with the bot: turns, history for follow-ups, chat messages.
+
+Each browser session holds its own Conversation (in gr.State), so two people never see
+or influence each other's history. Failures become a polite message in the chat; the
+traceback goes to the server log only.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from bot.errors import BotError, EmptyQuestion
+from bot.models import Answer
+from bot.render import render_answer, render_message, render_user
+from bot.text import detect_lang
+from bot.ui_text import load_ui
+
+log = logging.getLogger("smenavi.app")
+MAX_TURNS = 100  # a runaway session must not grow server memory without bound
+
+
+class Asker(Protocol):
+    def ask(self, raw: str, history: Sequence[Answer] = ()) -> Answer: ...
+
+
+@dataclass
+class Turn:
+    question: str
+    html: str
+    answer: Answer | None = None  # None when no answer could be made
+    turn_id: str = field(default_factory=lambda: secrets.token_hex(8))
+
+
+@dataclass
+class Conversation:
+    turns: list[Turn] = field(default_factory=list)
+
+    def answers(self) -> list[Answer]:
+        return [t.answer for t in self.turns if t.answer is not None]
+
+    def turn_for_message(self, index: int | Sequence[int]) -> Turn | None:
+        """The turn of the chat message at ``index`` (each turn is a user and a bot message)."""
+        i = index[0] if isinstance(index, Sequence) else index
+        if not isinstance(i, int) or i < 0 or i // 2 >= len(self.turns):
+            return None
+        return self.turns[i // 2]
+
+    def messages(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        for t in self.turns:
+            out.append({"role": "user", "content": render_user(t.question)})
+            bot: dict[str, Any] = {"role": "assistant", "content": t.html}
+            if t.answer is not None and t.answer.clarify:
+                # choice buttons under the message; clicking one sends it as the next question
+                bot["options"] = [{"value": c, "label": c} for c in t.answer.clarify]
+            out.append(bot)
+        return out
+
+
+def take_turn(bot: Asker, conv: Conversation, text: str,
+              strategy_en: Mapping[str, str] | None = None) -> Turn:
+    """Ask, render and append one turn; never raises."""
+    lang = detect_lang(text) if text.strip() else "ja"
+    ui = load_ui().for_lang(lang)
+    try:
+        answer = bot.ask(text, conv.answers())
+        turn = Turn(text, render_answer(answer, strategy_en), answer)
+    except EmptyQuestion:
+        turn = Turn(text, render_message(ui.error_empty, "error"))
+    except BotError as exc:  # its message is written to be shown as is
+        turn = Turn(text, render_message(str(exc), "error"))
+    except Exception:
+        log.exception("answering failed")
+        turn = Turn(text, render_message(ui.error_generic, "error"))
+    conv.turns.append(turn)
+    del conv.turns[:-MAX_TURNS]
+    return turn

