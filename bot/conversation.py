@@ -8,6 +8,7 @@ traceback goes to the server log only.
 from __future__ import annotations
 
 import logging
+import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from bot.text import detect_lang
 from bot.ui_text import load_ui
 
 log = logging.getLogger("smenavi.app")
+_LETTER = re.compile(r"[^\W\d_]")
 MAX_TURNS = 100  # a runaway session must not grow server memory without bound
 
 
@@ -62,9 +64,13 @@ class Conversation:
 
 
 def take_turn(bot: Asker, conv: Conversation, text: str,
-              strategy_en: Mapping[str, str] | None = None) -> Turn:
-    """Ask, render and append one turn; never raises."""
-    lang = detect_lang(text) if text.strip() else "ja"
+              strategy_en: Mapping[str, str] | None = None, ui_lang: str = "ja") -> Turn:
+    """Ask, render and append one turn; never raises.
+
+    Messages about the turn follow the question's language, like answers do; a message with
+    no letters to tell by gets the page's language.
+    """
+    lang = detect_lang(text) if _LETTER.search(text) else ui_lang
     ui = load_ui().for_lang(lang)
     try:
         answer = bot.ask(text, conv.answers())

@@ -18,6 +18,7 @@ MAX_AGE_S = 600
 class DownloadDir:
     def __init__(self, root: Path | None = None, max_age_s: float = MAX_AGE_S) -> None:
         self.root = Path(root) if root else Path(tempfile.mkdtemp(prefix="smenavi-downloads-"))
+        self.root.mkdir(parents=True, exist_ok=True)
         self.max_age_s = max_age_s
         atexit.register(self.close)
 

@@ -55,6 +55,7 @@ class Recommender:
     chunks: dict[str, Chunk]
     keyword: KeywordIndex
     embed_query: Callable[[str], Sequence[float]]
+    embed_queries: Callable[[list[str]], Sequence[Sequence[float]]]
     dense_search: Callable[[Sequence[float], int], list[tuple[str, float]]]
     model_name: str
     model_path: str
@@ -79,15 +80,17 @@ class Recommender:
             chunks,
             keyword,
             index.embeddings.embed_query_array,
+            index.embeddings.embed_queries_array,
             index.store.search,
             index.embeddings.model_name,
             str(index.embeddings.model_path),
         )
 
     # -- retrieval -------------------------------------------------------------------------
-    def _retrieve(self, text: str) -> Retrieval:
+    def _retrieve(self, text: str, vector: Sequence[float] | None = None) -> Retrieval:
         mode = self.settings.retriever
-        vector = self.embed_query(text) if mode != "bm25" else None
+        if vector is None and mode != "bm25":
+            vector = self.embed_query(text)
         return retrieve(
             vector, text, self.chunks, self.dense_search, self.keyword, self.settings.top_chunks, mode
         )
@@ -122,7 +125,7 @@ class Recommender:
                 clarify=choices,
                 reason="small_talk",
             )
-        if scope.is_vague(text, rules) and not scope.on_topic(signals, rules.thresholds):
+        if scope.is_vague(text, rules) and whole.bm25_max <= rules.vague_bm25_max:
             question, choices = compose.clarify(lang)
             return Answer(text, lang, True, answer=question, clarify=choices, reason="vague")
         asked = facts.asked_facts(self.corpus, text)
@@ -132,7 +135,11 @@ class Recommender:
         dir_ranked = rank.direction_scores(whole.hits)
         parts = segments(text) if not followup else []
         if len(parts) >= 2:
-            per_part = [rank.direction_scores(self._retrieve(p).hits) for p in parts[:3]]
+            parts = parts[:3]
+            vectors = self.embed_queries(parts) if self.settings.retriever != "bm25" else [None] * len(parts)
+            per_part = [
+                rank.direction_scores(self._retrieve(p, v).hits) for p, v in zip(parts, vectors, strict=True)
+            ]
             dir_ranked = interleave([*per_part, dir_ranked], MAX_DIRECTIONS)
             shown_limit = min(len(per_part) + 1, SHOW_LIMIT)
             primary = [t for t, _ in dir_ranked[:shown_limit]]

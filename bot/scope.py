@@ -39,6 +39,7 @@ class ScopeRules(BaseModel):
     vague_patterns: list[str]
     small_talk_patterns: list[str]
     vague_max_chars: int = Field(ge=0)
+    vague_bm25_max: float = Field(ge=0)
     thresholds: Thresholds
 
     @field_validator("injection_patterns", "vague_patterns", "small_talk_patterns")

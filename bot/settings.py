@@ -29,10 +29,11 @@ class Settings(BaseSettings):
     top_chunks: int = 40
     max_query_chars: int = 2000
     llm: str | None = Field(default=None, description="optional chat model for rephrasing; off by default")
+    models_dir: Path | None = Field(default=None, description="model cache; default <data_dir>/models")
 
     @property
     def model_cache(self) -> Path:
-        return self.data_dir / "models"
+        return self.models_dir or self.data_dir / "models"
 
     @property
     def chroma_path(self) -> Path:

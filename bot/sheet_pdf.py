@@ -6,9 +6,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.enums import XPos, YPos
+from fpdf.enums import WrapMode, XPos, YPos
 
 from bot.sheet import Sheet, created_label, survey_line, use_lines
+from bot.text import detect_lang
 from bot.ui_text import LangUi, load_ui
 
 FONT = "ipaexg"
@@ -56,9 +57,10 @@ def _para(pdf: FPDF, text: str, size: float = 10, color: tuple[int, int, int] = 
         pdf.cell(4.5, height, bullet)
         x += 4.5
     pdf.set_x(x)
-    # Japanese has no spaces to break at; fpdf2's WORD mode falls back to breaking anywhere
-    # left-aligned: fpdf2 justifies by default, which spreads short English lines apart
-    pdf.multi_cell(pdf.w - pdf.r_margin - x, height, text, align="L",
+    # Japanese has no spaces to break at: wrap it anywhere, or a label before a long quote
+    # ("Result: 「…」") stands alone on its line. Left-aligned: fpdf2 justifies by default.
+    wrap = WrapMode.CHAR if detect_lang(text) == "ja" else WrapMode.WORD
+    pdf.multi_cell(pdf.w - pdf.r_margin - x, height, text, align="L", wrapmode=wrap,
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
 

@@ -64,12 +64,17 @@ def test_every_direction_and_program_is_reachable(corpus, chunks):
 
 def test_case_action_maps_to_its_program(chunks):
     match = [c for c in chunks if c.kind == "case_action" and "ベトナム" in c.quote]
-    assert match and set(match[0].programs) == {"海外企業連携プロジェクト事業", "海外拠点設置等戦略サポート事業"}
+    assert match and set(match[0].programs) == {
+        "海外企業連携プロジェクト事業",
+        "海外拠点設置等戦略サポート事業",
+    }
     assert "海外展開の促進" in match[0].directions
 
 
 def test_python_m_corpus_json():
-    out = subprocess.run([sys.executable, "-m", "corpus", "--json"], cwd=REPO, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "corpus", "--json"], cwd=REPO, capture_output=True, text=True, check=True
+    )
     data = json.loads(out.stdout)
     assert len(data["strategies"]) == 5
     first = data["strategies"][0]
@@ -83,9 +88,16 @@ def test_python_m_corpus_json():
 
 
 def test_python_m_corpus_summary_and_bad_data_dir(tmp_path):
-    ok = subprocess.run([sys.executable, "-m", "corpus"], cwd=REPO, capture_output=True, text=True, check=True)
+    ok = subprocess.run(
+        [sys.executable, "-m", "corpus"], cwd=REPO, capture_output=True, text=True, check=True
+    )
     assert "strategies: 5, directions: 16, cases: 5, programs: 6" in ok.stdout
-    bad = subprocess.run([sys.executable, "-m", "corpus", "--data-dir", str(tmp_path)], cwd=REPO, capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "corpus", "--data-dir", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 1
     assert bad.stderr.strip().count("\n") == 0 and "document.yaml: file not found" in bad.stderr
     assert "Traceback" not in bad.stderr

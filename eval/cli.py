@@ -1,0 +1,152 @@
+"""``python -m eval``: run | report | bench | calibrate."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+BASELINE_NAMES = ("bm25", "dense", "langchain_plain")
+
+
+def _bot_options(args: argparse.Namespace) -> list[str]:
+    """The bot's global options, passed to every system so they all read the same index."""
+    out: list[str] = []
+    for flag in ("data_dir", "collection", "chroma_host", "chroma_port", "embedding_model"):
+        value = getattr(args, flag, None)
+        if value is not None:
+            out += [f"--{flag.replace('_', '-')}", str(value)]
+    return out
+
+
+def _add_bot_options(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("passed to python -m bot")
+    g.add_argument("--data-dir")
+    g.add_argument("--collection")
+    g.add_argument("--chroma-host")
+    g.add_argument("--chroma-port", type=int)
+    g.add_argument("--embedding-model")
+
+
+def _specs(args: argparse.Namespace, with_baselines: bool):
+    from eval.systems import SystemSpec, pipeline_spec
+
+    opts = _bot_options(args)
+    pipeline = pipeline_spec("pipeline", None, opts)
+    if not with_baselines:
+        return pipeline, []
+    plain_opts = ["--data-dir", args.data_dir] if args.data_dir else []
+    return pipeline, [
+        pipeline_spec("bm25", "bm25", opts),
+        pipeline_spec("dense", "dense", opts),
+        SystemSpec("langchain_plain", (sys.executable, "-m", "eval.baselines", "--jsonl", *plain_opts)),
+    ]
+
+
+def run_eval(args: argparse.Namespace, with_baselines: bool) -> dict:
+    from corpus.load import load_corpus
+    from eval.gold import load_gold
+    from eval.runner import evaluate, results_json
+
+    cases = load_gold()
+    corpus = load_corpus()
+    pipeline_spec_, baseline_specs = _specs(args, with_baselines)
+    pipeline = evaluate(pipeline_spec_, cases, corpus)
+    baselines = [evaluate(s, cases, corpus) for s in baseline_specs]
+    return {
+        "results": results_json(cases, pipeline, baselines, corpus),
+        "pipeline": pipeline,
+        "baselines": baselines,
+        "cases": cases,
+    }
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from eval.guard import check, load_floors
+
+    if args.guard:
+        floors = load_floors()  # a bad floors file should fail before the slow part
+        data = run_eval(args, with_baselines=False)["results"]
+        metrics = (
+            data["metrics"] | {"n": data["n"]} if floors.split == "all" else data["by_split"][floors.split]
+        )
+        ok, line = check(metrics, floors)
+        print(line)
+        return 0 if ok else 1
+    data = run_eval(args, with_baselines=not args.no_baselines)["results"]
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False))
+    else:
+        from eval.report import summary_lines
+
+        print("\n".join(summary_lines(data)))
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from eval.report import write_report
+
+    got = run_eval(args, with_baselines=True)
+    md, png = write_report(
+        got["results"],
+        got["pipeline"],
+        got["baselines"],
+        got["cases"],
+        show_heldout_failures=args.show_heldout_failures,
+    )
+    print(f"wrote {md} and {png}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from eval.bench import run_bench
+
+    run_bench(quick=args.quick, bot_options=_bot_options(args))
+    return 0
+
+
+def cmd_calibrate(args: argparse.Namespace) -> int:
+    from eval.calibrate import run_calibrate
+
+    return run_calibrate(write=args.write, bot_options=_bot_options(args))
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m eval", description="Evaluate 施策ナビ against eval/gold.jsonl."
+    )
+    sub = p.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="score the pipeline and the baselines")
+    run.add_argument("--json", action="store_true", help="print the results as one JSON object")
+    run.add_argument("--guard", action="store_true", help="pipeline only; exit 1 below eval/floors.yaml")
+    run.add_argument("--no-baselines", action="store_true", help="score the pipeline only")
+    run.set_defaults(func=cmd_run)
+    report = sub.add_parser("report", help="run everything and write eval/report.md and its chart")
+    report.add_argument(
+        "--show-heldout-failures",
+        action="store_true",
+        help="list held-out failures with their queries (final reporting only)",
+    )
+    report.set_defaults(func=cmd_report)
+    bench = sub.add_parser("bench", help="latency, cold start, build time, memory, scaling")
+    bench.add_argument("--quick", action="store_true", help="skip the 100k-chunk scaling run")
+    bench.set_defaults(func=cmd_bench)
+    cal = sub.add_parser("calibrate", help="in-scope thresholds from the dev split")
+    cal.add_argument("--write", action="store_true", help="store them in bot/data/scope.yaml")
+    cal.set_defaults(func=cmd_calibrate)
+    for sp in (run, report, bench, cal):
+        _add_bot_options(sp)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from eval.gold import GoldError
+    from eval.systems import SystemRunError
+
+    args = parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (GoldError, SystemRunError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2

@@ -1,0 +1,105 @@
+"""One evaluation run: ask each system every gold query, score, and assemble the results."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from corpus.load import Corpus, load_corpus
+from eval.gold import GoldCase, coverage
+from eval.metrics import CaseScore, Expectation, SourceIndex, grouped, score_case, summarize
+from eval.systems import RunOutput, SystemSpec, run_system
+
+
+def expectation(case: GoldCase) -> Expectation:
+    e = case.expected
+    return Expectation(
+        case.id,
+        case.split,
+        case.category,
+        e.in_scope,
+        tuple(e.directions),
+        tuple(e.programs),
+        tuple(e.facts),
+    )
+
+
+def case_programs(corpus: Corpus) -> dict[str, tuple[str, ...]]:
+    """Chunk id of every case passage -> all programs that company used.
+
+    The bot's chunk ids are content hashes of ``build_chunks``, so rebuilding them here gives
+    the same ids the engine cites.
+    """
+    from corpus.chunks import build_chunks
+
+    used = {c.company: tuple(c.programs) for c in corpus.document.cases}
+    return {
+        ch.id: used.get(ch.case, ch.programs) for ch in build_chunks(corpus) if ch.kind.startswith("case_")
+    }
+
+
+@dataclass
+class SystemResult:
+    spec: SystemSpec
+    run: RunOutput
+    scores: list[CaseScore]
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            **summarize(self.scores),
+            "by_split": grouped(self.scores, lambda s: s.split),
+            "by_category": grouped(self.scores, lambda s: s.category),
+        }
+
+
+def evaluate(spec: SystemSpec, cases: Sequence[GoldCase], corpus: Corpus) -> SystemResult:
+    print(f"[eval] running {spec.name}: {spec.describe()}", file=sys.stderr, flush=True)
+    run = run_system(spec, [c.query for c in cases])
+    source, programs = SourceIndex.of(corpus.source.text), case_programs(corpus)
+    scores = [
+        score_case(expectation(c), resp, source, programs, ms)
+        for c, resp, ms in zip(cases, run.responses, run.latencies_ms, strict=True)
+    ]
+    return SystemResult(spec, run, scores)
+
+
+def results_json(
+    cases: Sequence[GoldCase],
+    pipeline: SystemResult,
+    baselines: Sequence[SystemResult],
+    corpus: Corpus | None = None,
+) -> dict[str, Any]:
+    """The ``python -m eval run --json`` object."""
+    corpus = corpus or load_corpus()
+    dirs, progs = coverage(cases)
+    all_dirs, all_progs = (
+        corpus.document.direction_titles(),
+        [p.name for p in corpus.document.programs],
+    )
+    main = pipeline.summary()
+    return {
+        "n": len(cases),
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
+        "coverage": {
+            "directions": sum(d in dirs for d in all_dirs),
+            "directions_total": len(all_dirs),
+            "programs": sum(p in progs for p in all_progs),
+            "programs_total": len(all_progs),
+        },
+        "metrics": {k: v for k, v in main.items() if not k.startswith("by_")},
+        "by_split": main["by_split"],
+        "by_category": main["by_category"],
+        "baselines": {b.spec.name: b.summary() for b in baselines},
+        "runs": {
+            r.spec.name: {
+                "command": r.spec.describe(),
+                "cold_start_ms": round(r.run.cold_start_ms, 1),
+                "peak_rss_mb": round(r.run.peak_rss_mb, 1) if r.run.peak_rss_mb else None,
+                "returncode": r.run.returncode,
+            }
+            for r in (pipeline, *baselines)
+        },
+    }

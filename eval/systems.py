@@ -1,0 +1,167 @@
+"""Systems under test: one ``--jsonl`` subprocess each, fed one line at a time.
+
+Latency is wall time between writing a line and reading its answer, so it includes the
+JSON protocol but not the model loading, which the warm-up line absorbs (and which is
+reported separately as the cold start).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import queue
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# An in-scope question that is not in the gold set: it loads every lazy part once.
+WARMUP_QUERY = "人手不足で困っている小さな会社です。使える支援はありますか"
+ANSWER_TIMEOUT_S = 120.0
+START_TIMEOUT_S = 900.0  # a first run may build the index and provision the model
+
+
+class SystemRunError(RuntimeError):
+    """The system died, hung, or printed something that is not one JSON line."""
+
+
+@dataclass(frozen=True)
+class SystemSpec:
+    name: str
+    argv: tuple[str, ...]
+    env: tuple[tuple[str, str], ...] = ()
+
+    def describe(self) -> str:
+        return " ".join(a for a in self.argv if a != sys.executable).strip()
+
+
+@dataclass
+class RunOutput:
+    name: str
+    responses: list[dict[str, Any]] = field(default_factory=list)
+    latencies_ms: list[float] = field(default_factory=list)
+    cold_start_ms: float = 0.0  # process start to the warm-up answer
+    peak_rss_mb: float | None = None
+    returncode: int | None = None
+
+
+def bot_argv(retriever: str | None = None, global_opts: Sequence[str] = ()) -> tuple[str, ...]:
+    opts = [*global_opts, *(["--retriever", retriever] if retriever else [])]
+    return (sys.executable, "-m", "bot", *opts, "ask", "--jsonl")
+
+
+def pipeline_spec(
+    name: str = "pipeline", retriever: str | None = None, global_opts: Sequence[str] = ()
+) -> SystemSpec:
+    return SystemSpec(name, bot_argv(retriever, global_opts))
+
+
+def _reader(stream: TextIO, lines: queue.Queue[str | None]) -> None:
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
+
+
+class JsonlProcess:
+    """A running ``--jsonl`` system; ``ask`` is one round trip."""
+
+    def __init__(self, spec: SystemSpec) -> None:
+        self.spec = spec
+        # closed with the process object; a file, not a pipe, so a chatty stderr never blocks it
+        self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115
+        env = {**os.environ, **dict(spec.env), "PYTHONUNBUFFERED": "1"}
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(
+            spec.argv,
+            cwd=REPO_ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            text=True,
+            encoding="utf-8",
+            bufsize=1,
+        )
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        assert self.proc.stdout is not None
+        threading.Thread(target=_reader, args=(self.proc.stdout, self._lines), daemon=True).start()
+
+    def stderr_tail(self, lines: int = 15) -> str:
+        self._stderr.seek(0)
+        return "\n".join(self._stderr.read().splitlines()[-lines:])
+
+    def ask(self, query: str, timeout: float = ANSWER_TIMEOUT_S) -> tuple[dict[str, Any], float]:
+        """(the answer object, wall milliseconds from writing the line to reading the answer)."""
+        assert self.proc.stdin is not None
+        t0 = time.perf_counter()
+        try:
+            self.proc.stdin.write(json.dumps({"query": query}, ensure_ascii=False) + "\n")
+            self.proc.stdin.flush()
+        except BrokenPipeError:
+            raise SystemRunError(f"{self.spec.name} exited early:\n{self.stderr_tail()}") from None
+        try:
+            line = self._lines.get(timeout=timeout)
+        except queue.Empty:
+            self.kill()
+            raise SystemRunError(
+                f"{self.spec.name} gave no answer within {timeout:.0f}s:\n{self.stderr_tail()}"
+            ) from None
+        elapsed = (time.perf_counter() - t0) * 1000
+        if line is None:
+            raise SystemRunError(
+                f"{self.spec.name} exited early (rc {self.proc.poll()}):\n{self.stderr_tail()}"
+            )
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError:
+            raise SystemRunError(
+                f"{self.spec.name} printed a line that is not JSON: {line[:200]!r}"
+            ) from None
+        return obj, elapsed
+
+    def close(self) -> tuple[int | None, float | None]:
+        """Close stdin and reap the process: (exit code, its own peak RSS in MiB)."""
+        if self.proc.stdin and not self.proc.stdin.closed:
+            with contextlib.suppress(BrokenPipeError):
+                self.proc.stdin.close()
+        # wait4 gives this child's own rusage; RUSAGE_CHILDREN would mix all children.
+        try:
+            _, status, usage = os.wait4(self.proc.pid, 0)
+        except ChildProcessError:
+            return self.proc.returncode, None
+        self.proc.returncode = os.waitstatus_to_exitcode(status)
+        return self.proc.returncode, usage.ru_maxrss / 1024  # ru_maxrss is KiB on Linux
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+
+
+def run_system(spec: SystemSpec, queries: Sequence[str], progress: bool = True) -> RunOutput:
+    """Warm up, then ask every query in order; answers and latencies line up with queries."""
+    out = RunOutput(spec.name)
+    proc = JsonlProcess(spec)
+    try:
+        warm, _ = proc.ask(WARMUP_QUERY, timeout=START_TIMEOUT_S)
+        out.cold_start_ms = (time.perf_counter() - proc.started) * 1000
+        if "error" in warm:
+            raise SystemRunError(f"{spec.name} failed the warm-up question: {warm['error']}")
+        for i, query in enumerate(queries, start=1):
+            obj, ms = proc.ask(query)
+            out.responses.append(obj)
+            out.latencies_ms.append(ms)
+            if progress and i % 25 == 0:
+                print(f"[eval] {spec.name}: {i}/{len(queries)}", file=sys.stderr, flush=True)
+    except BaseException:
+        proc.kill()
+        proc.close()
+        raise
+    out.returncode, out.peak_rss_mb = proc.close()
+    return out

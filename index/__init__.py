@@ -1,0 +1,1 @@
+"""Chunks into Chroma: embeddings, the store, incremental builds."""
