@@ -32,6 +32,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("smenavi.app")
 PRIVATE: dict[str, Any] = {"api_visibility": "private"}  # page events are not a public API
+# A bound on what one text box sends; the engine itself cuts questions at max_query_chars
+# (with a notice), so this only stops megabytes from reaching the server.
+MAX_INPUT_CHARS = 10_000
 DATA = Path(__file__).resolve().parent / "bot" / "data"
 CSS_FILE, FRAME_CSS_FILE = DATA / "app.css", DATA / "frame.css"
 # Local font names only: the default theme would fetch web fonts from Google on every visit.
@@ -97,7 +100,8 @@ def build_app(bot: Asker, settings: Settings, desk: DeskSettings,
                         for text in texts.examples_for("ja")
                     ]
                 box = gr.Textbox(show_label=False, label=ja.input_label, placeholder=ja.input_placeholder,
-                                 lines=1, max_lines=6, submit_btn=ja.send, elem_id="sn-input")
+                                 lines=1, max_lines=6, submit_btn=ja.send, elem_id="sn-input",
+                                 max_length=MAX_INPUT_CHARS)
                 with gr.Row(elem_id="sn-chat-foot"):
                     reset = gr.Button(ja.reset, size="sm", elem_id="sn-reset", scale=0)
                     disclaimer = gr.HTML(footer_html(ja))
@@ -114,7 +118,7 @@ def build_app(bot: Asker, settings: Settings, desk: DeskSettings,
                     desk_intro = gr.Markdown(ja.desk_intro)
                     sheet_view = gr.Markdown(ja.desk_empty, elem_id="sn-sheet")
                     memo = gr.Textbox(label=ja.memo_label, placeholder=ja.memo_placeholder,
-                                      lines=4, max_lines=20, elem_id="sn-memo")
+                                      lines=4, max_lines=20, elem_id="sn-memo", max_length=MAX_INPUT_CHARS)
                     with gr.Row():
                         refresh_btn = gr.Button(ja.refresh, size="sm", elem_id="sn-refresh")
                         prepare_btn = gr.Button(ja.prepare, size="sm", variant="primary",
@@ -155,9 +159,12 @@ def build_app(bot: Asker, settings: Settings, desk: DeskSettings,
             except Exception:  # a vote that cannot be stored must not disturb the chat
                 log.exception("storing feedback failed")
 
-        asked = [box.submit(ask, [box, conv, lang], chat_outputs, **PRIVATE),
-                 *[b.click(ask, [b, conv, lang], chat_outputs, **PRIVATE) for b in example_buttons],
-                 chatbot.option_select(choose, [conv, lang], chat_outputs, **PRIVATE)]
+        # One engine, one question at a time: sessions queue for it (answers take well under a
+        # second) instead of relying on the model and the store being safe across threads.
+        engine: dict[str, Any] = {"concurrency_id": "engine", "concurrency_limit": 1, **PRIVATE}
+        asked = [box.submit(ask, [box, conv, lang], chat_outputs, **engine),
+                 *[b.click(ask, [b, conv, lang], chat_outputs, **engine) for b in example_buttons],
+                 chatbot.option_select(choose, [conv, lang], chat_outputs, **engine)]
         for event in asked:
             event.then(None, js=SHOW_NEWEST_JS, **PRIVATE)
         chatbot.like(vote, [conv], None, **PRIVATE)
@@ -201,16 +208,17 @@ def build_app(bot: Asker, settings: Settings, desk: DeskSettings,
             view = texts.for_lang(code).desk_empty if sheet.empty else sheet_markdown(sheet, note or "", code)
             return view, hidden(), hidden(), ""  # downloads are made again for the sheet as it is now
 
-        def prepare(state: Conversation, note: str, code: str, ok: bool) -> tuple[Any, Any, str]:
+        def prepare(state: Conversation, note: str, code: str, ok: bool) -> tuple[Any, Any, Any, str]:
+            """Files for download, and the preview again, so both show the same sheet."""
             if not ok:
-                return hidden(), hidden(), ""
+                return "", hidden(), hidden(), ""
+            sheet = build_sheet(state.answers())
             try:
-                sheet = build_sheet(state.answers())
                 md_path, pdf_path = write_files(sheet, note or "", code, downloads.new_folder())
             except Exception:
                 log.exception("preparing the sheet failed")
-                return hidden(), hidden(), texts.for_lang(code).error_generic
-            return (gr.update(value=str(md_path), visible=True),
+                return gr.skip(), hidden(), hidden(), texts.for_lang(code).error_generic
+            return (md_path.read_text(encoding="utf-8"), gr.update(value=str(md_path), visible=True),
                     gr.update(value=str(pdf_path), visible=True), "")
 
         def save(state: Conversation, note: str, code: str, ok: bool) -> str:
@@ -234,7 +242,7 @@ def build_app(bot: Asker, settings: Settings, desk: DeskSettings,
         desk_tab.select(show_sheet, desk_inputs, sheet_outputs, **PRIVATE)
         refresh_btn.click(show_sheet, desk_inputs, sheet_outputs, **PRIVATE)
         memo.change(lambda: (hidden(), hidden()), None, [dl_md, dl_pdf], **PRIVATE)  # now stale
-        prepare_btn.click(prepare, desk_inputs, [dl_md, dl_pdf, desk_msg], **PRIVATE)
+        prepare_btn.click(prepare, desk_inputs, sheet_outputs, **PRIVATE)
         save_btn.click(save, desk_inputs, [desk_msg], **PRIVATE)
 
     demo.queue(default_concurrency_limit=4)

@@ -35,6 +35,12 @@ CREATE TABLE IF NOT EXISTS feedback (
   citations TEXT NOT NULL
 )
 """
+_COLUMNS = ("turn_id", "created_utc", "vote", "question", "lang", "reason", "directions", "programs",
+            "citations")
+_UPSERT = (
+    f"INSERT INTO feedback ({', '.join(_COLUMNS)}) VALUES ({', '.join(':' + c for c in _COLUMNS)})"
+    " ON CONFLICT(turn_id) DO UPDATE SET vote = excluded.vote, created_utc = excluded.created_utc"
+)
 _LIST_FIELDS = ("directions", "programs", "citations")
 
 
@@ -92,12 +98,7 @@ class FeedbackStore:
         for key in _LIST_FIELDS:
             row[key] = json.dumps(list(row[key]), ensure_ascii=False)
         with closing(self._connect()) as conn, conn:
-            conn.execute(
-                "INSERT INTO feedback (turn_id, created_utc, vote, question, lang, reason, directions, programs, citations)"
-                " VALUES (:turn_id, :created_utc, :vote, :question, :lang, :reason, :directions, :programs, :citations)"
-                " ON CONFLICT(turn_id) DO UPDATE SET vote = excluded.vote, created_utc = excluded.created_utc",
-                row,
-            )
+            conn.execute(_UPSERT, row)
 
     def withdraw(self, turn_id: str) -> None:
         with closing(self._connect()) as conn, conn:

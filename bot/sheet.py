@@ -140,7 +140,8 @@ def file_stem(sheet: Sheet) -> str:
     return "smenavi-sheet-" + sheet.created.astimezone(JST).strftime("%Y%m%d-%H%M%S")
 
 
-def write_files(sheet: Sheet, memo: str, lang: str, folder: Path, stem: str | None = None) -> tuple[Path, Path]:
+def write_files(sheet: Sheet, memo: str, lang: str, folder: Path,
+                stem: str | None = None) -> tuple[Path, Path]:
     """Markdown and PDF for download, in ``folder`` (a per-session temporary folder)."""
     from bot.sheet_pdf import sheet_pdf
 

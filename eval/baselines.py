@@ -231,8 +231,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         "--jsonl", action="store_true", required=True, help="JSON lines on stdin, one answer each"
     )
     parser.add_argument("--data-dir", type=Path, help="as the bot's --data-dir (model cache, var/)")
+    parser.add_argument("--embedding-model", help="as the bot's --embedding-model")
     args = parser.parse_args(argv)
-    settings = Settings(**({"data_dir": args.data_dir} if args.data_dir else {}))
+    given = {"data_dir": args.data_dir, "embedding_model": args.embedding_model}
+    settings = Settings(**{k: v for k, v in given.items() if v is not None})
     system = PlainSystem(
         load_corpus(),
         settings.data_dir / "eval" / "plain_chroma",

@@ -6,8 +6,10 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
-BASELINE_NAMES = ("bm25", "dense", "langchain_plain")
+if TYPE_CHECKING:
+    from eval.systems import SystemSpec
 
 
 def _bot_options(args: argparse.Namespace) -> list[str]:
@@ -29,14 +31,20 @@ def _add_bot_options(p: argparse.ArgumentParser) -> None:
     g.add_argument("--embedding-model")
 
 
-def _specs(args: argparse.Namespace, with_baselines: bool):
+def _specs(args: argparse.Namespace, with_baselines: bool) -> tuple[SystemSpec, list[SystemSpec]]:
     from eval.systems import SystemSpec, pipeline_spec
 
     opts = _bot_options(args)
     pipeline = pipeline_spec("pipeline", None, opts)
     if not with_baselines:
         return pipeline, []
-    plain_opts = ["--data-dir", args.data_dir] if args.data_dir else []
+    # the plain recipe has its own store; it shares only the model and its cache
+    plain_opts = [
+        v
+        for flag, val in zip(opts[::2], opts[1::2], strict=True)
+        if flag in ("--data-dir", "--embedding-model")
+        for v in (flag, val)
+    ]
     return pipeline, [
         pipeline_spec("bm25", "bm25", opts),
         pipeline_spec("dense", "dense", opts),
@@ -44,7 +52,7 @@ def _specs(args: argparse.Namespace, with_baselines: bool):
     ]
 
 
-def run_eval(args: argparse.Namespace, with_baselines: bool) -> dict:
+def run_eval(args: argparse.Namespace, with_baselines: bool) -> dict[str, Any]:
     from corpus.load import load_corpus
     from eval.gold import load_gold
     from eval.runner import evaluate, results_json

@@ -39,7 +39,7 @@ class SystemSpec:
     env: tuple[tuple[str, str], ...] = ()
 
     def describe(self) -> str:
-        return " ".join(a for a in self.argv if a != sys.executable).strip()
+        return " ".join("python" if a == sys.executable else a for a in self.argv)
 
 
 @dataclass

