@@ -294,7 +294,8 @@ def bench_markdown(result: dict[str, Any]) -> str:
         "# 施策ナビ — benchmarks",
         "",
         f"`python -m eval bench{' --quick' if result['quick'] else ''}` on {result['machine']}"
-        f" ({result['generated']}). Raw numbers: `eval/bench.json`.",
+        f" ({result['generated']}, {result['total_s']} s, 1-min load average "
+        f"{result['load_avg'][0]} → {result['load_avg'][1]}). Raw numbers: `eval/bench.json`.",
         "",
         "| measure | value |",
         "|---|---:|",
@@ -333,7 +334,7 @@ def run_bench(quick: bool, bot_options: Sequence[str]) -> dict[str, Any]:
     from index.embeddings import E5Embeddings
 
     queries = [c.query for c in load_gold() if c.split == "dev"]
-    started = time.perf_counter()
+    started, load_before = time.perf_counter(), os.getloadavg()[0]
     log("warm latency through --jsonl")
     latency = warm_latency(queries, bot_options)
     settings = Settings(**_settings_kwargs(bot_options))
@@ -354,6 +355,8 @@ def run_bench(quick: bool, bot_options: Sequence[str]) -> dict[str, Any]:
         "index_build": build,
         "scaling": scale,
         "total_s": round(time.perf_counter() - started, 1),
+        # other work on a shared machine shows here before it shows in the tail latencies
+        "load_avg": [round(load_before, 2), round(os.getloadavg()[0], 2)],
     }
     BENCH_JSON.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     BENCH_MD.write_text(bench_markdown(result), encoding="utf-8")

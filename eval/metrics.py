@@ -9,6 +9,8 @@ Definitions (also in eval/report.md):
   the first k; reciprocal rank = 1/rank of the first expected direction found (0 if none).
   Scored on cases that are in scope and expect at least one direction; ``dir_hit@3_answered``
   is the same over the cases the system did not decline (ranking without the scope gate).
+- presented precision: share of the directions the answer presents (``directions[:primary]``)
+  that are expected; 0 when it presents none. hit@3 rewards showing three; this does not.
 - programs hit@3: any expected program in ``programs[:3]``; cases that expect programs.
 - facts: every expected string occurs in ``answer`` after NFKC and whitespace removal.
 - multi recall@5: share of the expected directions found in ``directions[:5]``; multi cases.
@@ -72,6 +74,12 @@ def recall_at(expected: Sequence[str], ranked: Sequence[str], k: int) -> float:
         return 0.0
     top = set(ranked[:k])
     return sum(e in top for e in expected) / len(expected)
+
+
+def presented_precision(expected: Sequence[str], resp: Response) -> float:
+    """Share of the directions the answer presents (the first ``primary``) that are expected."""
+    shown = direction_titles(resp)[: int(resp.get("primary") or 0)]
+    return sum(t in expected for t in shown) / len(shown) if shown else 0.0
 
 
 def facts_present(facts: Sequence[str], answer: str) -> bool:
@@ -166,6 +174,7 @@ class CaseScore:
     dir_hit1: bool | None = None
     dir_hit3: bool | None = None
     dir_rr: float | None = None
+    presented_precision: float | None = None
     prog_hit3: bool | None = None
     fact_ok: bool | None = None
     multi_recall5: float | None = None
@@ -207,6 +216,7 @@ def score_case(
         dir_hit1=hit_at(exp.directions, dirs, 1) if wants_dirs else None,
         dir_hit3=hit_at(exp.directions, dirs, 3) if wants_dirs else None,
         dir_rr=reciprocal_rank(exp.directions, dirs) if wants_dirs else None,
+        presented_precision=presented_precision(exp.directions, resp) if wants_dirs else None,
         prog_hit3=hit_at(exp.programs, progs, 3) if exp.programs else None,
         fact_ok=facts_present(exp.facts, str(resp.get("answer") or "")) if exp.facts else None,
         multi_recall5=recall_at(exp.directions, dirs, 5) if exp.category == "multi" else None,
@@ -248,6 +258,7 @@ METRIC_KEYS = (
     "dir_hit@3",
     "dir_hit@3_answered",
     "dir_mrr",
+    "presented_precision",
     "prog_hit@3",
     "fact_acc",
     "multi_recall@5",
@@ -270,6 +281,7 @@ def summarize(scores: Sequence[CaseScore]) -> dict[str, float | int | None]:
         # the same, over the cases the system answered: separates ranking from the scope gate
         "dir_hit@3_answered": mean(s.dir_hit3 for s in scores if not s.predict_oos),
         "dir_mrr": mean(s.dir_rr for s in scores),
+        "presented_precision": mean(s.presented_precision for s in scores),
         "prog_hit@3": mean(s.prog_hit3 for s in scores),
         "fact_acc": mean(s.fact_ok for s in scores),
         "multi_recall@5": mean(s.multi_recall5 for s in scores),

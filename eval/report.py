@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -192,6 +193,26 @@ def _margins(results: dict[str, Any]) -> list[str]:
     return _table(["baseline", "dev: pipeline − baseline", "heldout: pipeline − baseline", "all"], rows)
 
 
+def _systems_table(results: dict[str, Any]) -> list[str]:
+    rows = []
+    for name, run in results["runs"].items():
+        m = results["metrics"] if name == "pipeline" else results["baselines"][name]
+        load = run.get("load_avg") or ["–", "–"]
+        rows.append(
+            [
+                name,
+                f"`{run['command']}`",
+                run["cold_start_ms"],
+                run["peak_rss_mb"],
+                m.get("latency_p50_ms"),
+                m.get("latency_p95_ms"),
+                f"{load[0]} → {load[1]}",
+            ]
+        )
+    header = ["system", "command", "cold start ms", "peak RSS MiB", "p50 ms", "p95 ms", "load avg"]
+    return _table(header, rows)
+
+
 def _category_table(result: SystemResult, split: str) -> list[str]:
     rows = []
     for c in CATEGORIES:
@@ -205,6 +226,7 @@ def _category_table(result: SystemResult, split: str) -> list[str]:
                     m["dir_hit@1"],
                     m["dir_hit@3"],
                     m["dir_mrr"],
+                    m["presented_precision"],
                     m["prog_hit@3"],
                     m["fact_acc"],
                     m["multi_recall@5"],
@@ -219,6 +241,7 @@ def _category_table(result: SystemResult, split: str) -> list[str]:
             "dir_hit@1",
             "dir_hit@3",
             "dir_mrr",
+            "presented_precision",
             "prog_hit@3",
             "fact_acc",
             "multi_recall@5",
@@ -233,7 +256,8 @@ DEFINITIONS = """\
 - **dir_hit@k / dir_mrr**: over in-scope cases that expect directions, on the ranked
   `directions[].title` list; a hit is any expected direction in the first k; MRR uses the rank of
   the first expected direction found. **dir_hit@3_answered**: the same over the cases the system
-  did not decline, i.e. ranking quality without the scope gate.
+  did not decline, i.e. ranking quality without the scope gate. **presented_precision**: share of
+  the directions the answer presents (`directions[:primary]`) that are expected (0 if none).
 - **prog_hit@3**: any expected program in `programs[:3]`, over cases that expect programs.
 - **fact_acc**: every `expected.facts` string occurs in `answer` (both NFKC-folded, whitespace
   removed).
@@ -305,24 +329,11 @@ def write_report(
         "",
         "## Systems",
         "",
-        *_table(
-            ["system", "command", "cold start ms", "peak RSS MiB", "p50 ms", "p95 ms"],
-            [
-                [
-                    name,
-                    f"`{r['command']}`",
-                    r["cold_start_ms"],
-                    r["peak_rss_mb"],
-                    (results["metrics"] if name == "pipeline" else results["baselines"][name]).get(
-                        "latency_p50_ms"
-                    ),
-                    (results["metrics"] if name == "pipeline" else results["baselines"][name]).get(
-                        "latency_p95_ms"
-                    ),
-                ]
-                for name, r in results["runs"].items()
-            ],
-        ),
+        *_systems_table(results),
+        "",
+        f"Machine: {os.cpu_count()} CPUs. Latency is wall time on this machine as it was during the "
+        "run; other work on it (see the load averages) inflates the tail, so compare systems within "
+        "one run, and see `eval/bench.md` for a dedicated measurement.",
         "",
         "## Pipeline failures — dev",
         "",

@@ -99,6 +99,7 @@ def results_json(
                 "cold_start_ms": round(r.run.cold_start_ms, 1),
                 "peak_rss_mb": round(r.run.peak_rss_mb, 1) if r.run.peak_rss_mb else None,
                 "returncode": r.run.returncode,
+                "load_avg": [round(r.run.load_before, 2), round(r.run.load_after, 2)],
             }
             for r in (pipeline, *baselines)
         },

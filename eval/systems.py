@@ -50,6 +50,10 @@ class RunOutput:
     cold_start_ms: float = 0.0  # process start to the warm-up answer
     peak_rss_mb: float | None = None
     returncode: int | None = None
+    # 1-minute load average when the timed part started and ended: on a shared machine,
+    # a high value explains a slow run better than the code does
+    load_before: float = 0.0
+    load_after: float = 0.0
 
 
 def bot_argv(retriever: str | None = None, global_opts: Sequence[str] = ()) -> tuple[str, ...]:
@@ -153,6 +157,7 @@ def run_system(spec: SystemSpec, queries: Sequence[str], progress: bool = True) 
         out.cold_start_ms = (time.perf_counter() - proc.started) * 1000
         if "error" in warm:
             raise SystemRunError(f"{spec.name} failed the warm-up question: {warm['error']}")
+        out.load_before = os.getloadavg()[0]
         for i, query in enumerate(queries, start=1):
             obj, ms = proc.ask(query)
             out.responses.append(obj)
@@ -163,5 +168,6 @@ def run_system(spec: SystemSpec, queries: Sequence[str], progress: bool = True) 
         proc.kill()
         proc.close()
         raise
+    out.load_after = os.getloadavg()[0]
     out.returncode, out.peak_rss_mb = proc.close()
     return out

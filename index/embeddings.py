@@ -177,9 +177,7 @@ class E5Embeddings(Embeddings):
         self.model_path = resolve_model(model, cache_dir or DEFAULT_CACHE_DIR, progress)
         _limit_threads(num_threads)
         self._model = _load(self.model_path)
-        self.query_prompt, self.passage_prompt = _prompts(
-            self._model.prompts, query_prefix, passage_prefix
-        )
+        self.query_prompt, self.passage_prompt = _prompts(self._model.prompts, query_prefix, passage_prefix)
         self.batch_size = batch_size
         self.dimension = _dimension(self._model)
         # The HF fast tokenizer is not re-entrant ("Already borrowed") under concurrent calls.
@@ -223,9 +221,7 @@ class E5Embeddings(Embeddings):
             )
 
 
-def _prompts(
-    defined: dict[str, str] | None, query_prefix: str, passage_prefix: str
-) -> tuple[str, str]:
+def _prompts(defined: dict[str, str] | None, query_prefix: str, passage_prefix: str) -> tuple[str, str]:
     prompts = {k: v for k, v in (defined or {}).items() if v}
     if not prompts:
         return query_prefix, passage_prefix
@@ -263,9 +259,7 @@ def _load(model_path: Path | str) -> Any:
             return SentenceTransformer(str(model_path), device="cpu")
     except Exception as exc:  # ST/transformers/hub raise many kinds; the user needs one line
         reason = _one_line(exc)
-        raise EmbeddingModelError(
-            f"cannot load embedding model {str(model_path)!r}: {reason}"
-        ) from exc
+        raise EmbeddingModelError(f"cannot load embedding model {str(model_path)!r}: {reason}") from exc
 
 
 def _limit_threads(num_threads: int | None) -> None:

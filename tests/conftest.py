@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from index.embeddings import E5Embeddings
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 # --- embedding model (index/embeddings.py) ---------------------------------------------
-# Provisioned into the gitignored var/models, like the app does, so that the ~10 s
-# conversion is paid once per checkout and later test runs reuse it.
+# Provisioned into the gitignored var/models, like the app does, so that the conversion
+# (~5 s) is paid once per checkout and later test runs reuse it.
 
 
 @pytest.fixture(scope="session")
@@ -22,7 +26,7 @@ def e5_model_dir() -> Path:
 
 
 @pytest.fixture(scope="session")
-def e5_embeddings(e5_model_dir: Path):  # -> index.embeddings.E5Embeddings
+def e5_embeddings(e5_model_dir: Path) -> E5Embeddings:
     from index.embeddings import E5Embeddings
 
     return E5Embeddings(cache_dir=e5_model_dir.parent)

@@ -127,18 +127,10 @@ def test_model_folder_is_a_sentence_transformers_folder(e5_model_dir):
     st_config = json.loads((e5_model_dir / "config_sentence_transformers.json").read_text())
     assert st_config["prompts"]["query"] == "query: "
     assert st_config["prompts"]["passage"] == "passage: "
-    modules = [
-        m["type"].rsplit(".", 1)[-1]
-        for m in json.loads((e5_model_dir / "modules.json").read_text())
-    ]
+    modules = [m["type"].rsplit(".", 1)[-1] for m in json.loads((e5_model_dir / "modules.json").read_text())]
     assert modules == ["Transformer", "Pooling", "Normalize"]
-    assert (
-        json.loads((e5_model_dir / "1_Pooling" / "config.json").read_text())["pooling_mode"]
-        == "mean"
-    )
-    assert (
-        json.loads((e5_model_dir / "tokenizer_config.json").read_text())["model_max_length"] == 512
-    )
+    assert json.loads((e5_model_dir / "1_Pooling" / "config.json").read_text())["pooling_mode"] == "mean"
+    assert json.loads((e5_model_dir / "tokenizer_config.json").read_text())["model_max_length"] == 512
     config = json.loads((e5_model_dir / "config.json").read_text())
     assert (config["num_hidden_layers"], config["hidden_size"], config["vocab_size"]) == (
         12,
@@ -201,10 +193,7 @@ def test_default_model_loads_without_network(e5_model_dir, monkeypatch):
 
 
 def test_resolve_model_passes_other_models_through(tmp_path):
-    assert (
-        resolve_model("intfloat/multilingual-e5-small", tmp_path)
-        == "intfloat/multilingual-e5-small"
-    )
+    assert resolve_model("intfloat/multilingual-e5-small", tmp_path) == "intfloat/multilingual-e5-small"
     assert resolve_model(str(tmp_path / "my-model"), tmp_path) == str(tmp_path / "my-model")
     assert not list(tmp_path.iterdir())  # nothing provisioned for them
 

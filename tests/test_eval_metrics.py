@@ -75,6 +75,15 @@ def test_recall_at() -> None:
     assert recall_at([], [A], 5) == 0.0
 
 
+def test_presented_precision_counts_only_what_the_answer_presents() -> None:
+    from eval.metrics import presented_precision
+
+    assert presented_precision([A], resp([A, B, C], primary=3)) == pytest.approx(1 / 3)
+    assert presented_precision([A], resp([A, B, C], primary=1)) == 1.0
+    assert presented_precision([A, B], resp([A, B, C], primary=2)) == 1.0
+    assert presented_precision([A], resp([A], primary=0)) == 0.0
+
+
 def test_facts_compare_after_nfkc_without_spaces() -> None:
     assert facts_present(["55%", "1,669"], "人材不足は５５％、回答は1,669 社")
     assert facts_present(["人材 不足"], "人材不足")
