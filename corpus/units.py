@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from corpus.errors import CorpusError
 from corpus.models import Document, PercentRow
@@ -55,6 +56,25 @@ class _Locator:
             raise CorpusError(self.file, f"{where}.percent", f"{row.percent}% not found after {row.label!r}")
         return Span(label.start, offsets[pos + match.end() - 1] + 1)
 
+    def each(
+        self, kind: str, field: str, texts: list[str], start: int = 0, end: int | None = None, **tags: Any
+    ) -> list[Unit]:
+        """One located unit per text of a list, ``field[j]`` naming each in errors."""
+        return [
+            Unit(
+                kind, f"{field}[{j}]", text, self.find(text, f"{field}[{j}]", start, end), position=j, **tags
+            )
+            for j, text in enumerate(texts)
+        ]
+
+    def rows(self, rows: list[PercentRow], field: str, cursor: int) -> Span:
+        """The span from a table's first row to its last, read in order from ``cursor``."""
+        spans = []
+        for k, row in enumerate(rows):
+            spans.append(self.find_row(row, f"{field}[{k}]", cursor))
+            cursor = spans[-1].end
+        return Span(spans[0].start, spans[-1].end)
+
 
 def extract_units(doc: Document, source: SourceText, file: str) -> list[Unit]:
     loc = _Locator(source, file)
@@ -64,16 +84,12 @@ def extract_units(doc: Document, source: SourceText, file: str) -> list[Unit]:
         Unit("approach", "basic_approach.summary", ba.summary, loc.find(ba.summary, "basic_approach.summary"))
     )
     for i, pillar in enumerate(ba.pillars):
-        for j, point in enumerate(pillar.points):
-            where = f"basic_approach.pillars[{i}].points[{j}]"
-            units.append(Unit("pillar", where, point, loc.find(point, where), extra=pillar.name))
+        units += loc.each("pillar", f"basic_approach.pillars[{i}].points", pillar.points, extra=pillar.name)
 
     vc = doc.vision_changes
     vc_start = loc.find(vc.heading, "vision_changes.heading")
     units.extend(_strategy_units(doc, loc, vc_start.start))
-    for i, question in enumerate(vc.open_questions):
-        where = f"vision_changes.open_questions[{i}]"
-        units.append(Unit("open_question", where, question, loc.find(question, where)))
+    units += loc.each("open_question", "vision_changes.open_questions", vc.open_questions)
     for name in ("need", "built_in"):
         text = getattr(vc, name)
         units.append(
@@ -96,17 +112,7 @@ def _strategy_units(doc: Document, loc: _Locator, end_of_strategies: int) -> lis
         base = f"strategies[{i}]"
         num = strat.numeral
         label = loc.find(DIRECTIONS_LABEL, f"{base} (the 取組の方向性 label)", start, end)
-        for j, issue in enumerate(strat.issues):
-            units.append(
-                Unit(
-                    "issue",
-                    f"{base}.issues[{j}]",
-                    issue,
-                    loc.find(issue, f"{base}.issues[{j}]", start, end),
-                    strategy=num,
-                    position=j,
-                )
-            )
+        units += loc.each("issue", f"{base}.issues", strat.issues, start, end, strategy=num)
         for j, direction in enumerate(strat.directions):
             where = f"{base}.directions[{j}]"
             title_span = loc.find(direction.title, f"{where}.title", label.end, end)
@@ -120,44 +126,22 @@ def _strategy_units(doc: Document, loc: _Locator, end_of_strategies: int) -> lis
                     direction=direction.title,
                 )
             )
-            for k, item in enumerate(direction.items):
-                span = loc.find(item, f"{where}.items[{k}]", label.end, end)
-                units.append(
-                    Unit(
-                        "direction_item",
-                        f"{where}.items[{k}]",
-                        item,
-                        span,
-                        strategy=num,
-                        direction=direction.title,
-                    )
-                )
-        for j, remark in enumerate(strat.remarks):
-            units.append(
-                Unit(
-                    "remark",
-                    f"{base}.remarks[{j}]",
-                    remark,
-                    loc.find(remark, f"{base}.remarks[{j}]", start, end),
-                    strategy=num,
-                    position=j,
-                )
+            units += loc.each(
+                "direction_item",
+                f"{where}.items",
+                direction.items,
+                label.end,
+                end,
+                strategy=num,
+                direction=direction.title,
             )
+        units += loc.each("remark", f"{base}.remarks", strat.remarks, start, end, strategy=num)
         for j, vd in enumerate(strat.vision_directions):
             # ①–⑤ repeat across strategies, so they are read in document order.
             span = loc.find(vd, f"{base}.vision_directions[{j}]", vision_cursor)
             vision_cursor = span.end
             units.append(Unit("vision_direction", f"{base}.vision_directions[{j}]", vd, span, strategy=num))
-        for j, mv in enumerate(strat.new_movements):
-            units.append(
-                Unit(
-                    "movement",
-                    f"{base}.new_movements[{j}]",
-                    mv,
-                    loc.find(mv, f"{base}.new_movements[{j}]"),
-                    strategy=num,
-                )
-            )
+        units += loc.each("movement", f"{base}.new_movements", strat.new_movements, strategy=num)
     return units
 
 
@@ -178,17 +162,9 @@ def _case_units(doc: Document, loc: _Locator) -> list[Unit]:
                 programs=progs,
             )
         )
-        for j, text in enumerate(case.business):
-            units.append(
-                Unit(
-                    "case_business",
-                    f"{base}.business[{j}]",
-                    text,
-                    loc.find(text, f"{base}.business[{j}]"),
-                    case=case.company,
-                    programs=progs,
-                )
-            )
+        units += loc.each(
+            "case_business", f"{base}.business", case.business, case=case.company, programs=progs
+        )
         for j, action in enumerate(case.actions):
             where = f"{base}.actions[{j}].text"
             units.append(
@@ -201,17 +177,7 @@ def _case_units(doc: Document, loc: _Locator) -> list[Unit]:
                     programs=tuple(action.programs),
                 )
             )
-        for j, text in enumerate(case.results):
-            units.append(
-                Unit(
-                    "case_result",
-                    f"{base}.results[{j}]",
-                    text,
-                    loc.find(text, f"{base}.results[{j}]"),
-                    case=case.company,
-                    programs=progs,
-                )
-            )
+        units += loc.each("case_result", f"{base}.results", case.results, case=case.company, programs=progs)
         span = loc.find(case.program_list, f"{base}.program_list", occurrence=case.program_list_occurrence)
         if compact(case.program_list) != compact("".join(case.programs)):
             raise CorpusError(loc.file, f"{base}.program_list", "must list exactly the case's programs")
@@ -261,46 +227,27 @@ def _survey_units(doc: Document, loc: _Locator) -> list[Unit]:
         raise CorpusError(loc.file, "survey.respondents", f"{sv.respondents:,} is not in respondents_quote")
     cursor = units[0].span.start
     for i, group in enumerate(sv.profile):
-        spans = []
-        for j, row in enumerate(group.rows):
-            spans.append(loc.find_row(row, f"survey.profile[{i}].rows[{j}]", cursor))
-            cursor = spans[-1].end
+        span = loc.rows(group.rows, f"survey.profile[{i}].rows", cursor)
+        cursor = span.end
         text = "、".join(f"{r.label} {r.percent}%" for r in group.rows)
         units.append(
-            Unit(
-                "survey_profile",
-                f"survey.profile[{i}]",
-                f"{group.name}：{text}",
-                Span(spans[0].start, spans[-1].end),
-                extra=group.name,
-            )
+            Unit("survey_profile", f"survey.profile[{i}]", f"{group.name}：{text}", span, extra=group.name)
         )
     for i, table in enumerate(sv.tables):
         base = f"survey.tables[{i}]"
         loc.find(table.title, f"{base}.title")
         for j, year in enumerate(table.years):
-            spans = []
-            for k, row in enumerate(year.rows):
-                spans.append(loc.find_row(row, f"{base}.years[{j}].rows[{k}]", cursor))
-                cursor = spans[-1].end
+            span = loc.rows(year.rows, f"{base}.years[{j}].rows", cursor)
+            cursor = span.end
             text = "、".join(f"{r.rank}位 {r.label} {r.percent}%" for r in year.rows)
             units.append(
                 Unit(
                     "survey_table",
                     f"{base}.years[{j}]",
                     f"{table.title}（{year.year}）：{text}",
-                    Span(spans[0].start, spans[-1].end),
+                    span,
                     extra=f"{table.id}:{year.year}",
                 )
             )
-        for j, note in enumerate(table.notes):
-            units.append(
-                Unit(
-                    "survey_note",
-                    f"{base}.notes[{j}]",
-                    note,
-                    loc.find(note, f"{base}.notes[{j}]"),
-                    extra=table.id,
-                )
-            )
+        units += loc.each("survey_note", f"{base}.notes", table.notes, extra=table.id)
     return units
