@@ -50,9 +50,9 @@ class Templates(BaseModel):
 
 @lru_cache(maxsize=2)
 def load_templates(path: Path = TEMPLATES_FILE) -> Templates:
-    from corpus.load import _read_yaml, _validate
+    from corpus.load import load_yaml_model  # one YAML/validation path for all data files
 
-    return _validate(Templates, _read_yaml(path), path)
+    return load_yaml_model(Templates, path)
 
 
 def _short(text: str, limit: int = MAX_QUOTE) -> str:

@@ -16,7 +16,7 @@ from bot import compose, facts, rank, scope
 from bot.errors import EmptyQuestion
 from bot.fusion import interleave
 from bot.keywords import KeywordIndex
-from bot.models import Answer
+from bot.models import Answer, SurveyFact
 from bot.retrieve import Retrieval, retrieve
 from bot.settings import Settings
 from bot.text import clean_query, detect_lang, segments
@@ -129,7 +129,8 @@ class Recommender:
             question, choices = compose.clarify(lang)
             return Answer(text, lang, True, answer=question, clarify=choices, reason="vague")
         asked = facts.asked_facts(self.corpus, text)
-        if not asked and not self._mentions_entity(text) and not scope.on_topic(signals, rules.thresholds):
+        named = self._named_programs(text)
+        if not asked and not named and not scope.on_topic(signals, rules.thresholds):
             return Answer(text, lang, False, answer=compose.decline(lang, "off_topic"), reason="off_topic")
 
         dir_ranked = rank.direction_scores(whole.hits)
@@ -152,7 +153,6 @@ class Recommender:
         dir_ranked = dir_ranked[:MAX_DIRECTIONS]
 
         prog_ranked = rank.program_scores(whole.hits, dir_ranked, self.corpus)
-        named = self._named_programs(text)
         evidence = {p for h in whole.hits[:PROGRAM_EVIDENCE_TOP] for p in h.chunk.programs}
         serving = {n for n, aid in self.corpus.aids.programs.items() if set(aid.directions) & set(primary)}
         relevant = [(n, s) for n, s in prog_ranked if n in named or n in evidence or n in serving]
@@ -167,7 +167,7 @@ class Recommender:
         body = compose.compose_answer(
             lang,
             shown_dirs,
-            [p for p in programs if p.name in shown_programs] or [],
+            [p for p in programs if p.name in shown_programs],
             survey,
             cites,
             {k: v.en for k, v in self.corpus.aids.strategies.items()},
@@ -186,9 +186,6 @@ class Recommender:
         )
 
     # -- facts about named things ------------------------------------------------------------
-    def _mentions_entity(self, text: str) -> bool:
-        return bool(self._named_programs(text))
-
     def _named_programs(self, text: str) -> list[str]:
         """Programs the question names, directly, by alias, or through a company that used them."""
         q = fold(text)
@@ -203,11 +200,13 @@ class Recommender:
                 found.extend(case.programs)
         return list(dict.fromkeys(found))
 
-    def _fact_chunks(self, result: Retrieval, asked: Sequence[object], named: Sequence[str]) -> list[Chunk]:
+    def _fact_chunks(
+        self, result: Retrieval, asked: Sequence[SurveyFact], named: Sequence[str]
+    ) -> list[Chunk]:
         """Passages that answer a factual question: survey tables, or case pages."""
         out: list[Chunk] = []
         if asked:
-            keys = {f"{f.table}:{f.year}" for f in asked}  # type: ignore[attr-defined]
+            keys = {f"{f.table}:{f.year}" for f in asked}
             out += [c for c in self.chunks.values() if c.kind == "survey_table" and c.tag in keys]
         top = [
             h.chunk

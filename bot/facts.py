@@ -28,9 +28,9 @@ class SurveyHints(BaseModel):
 
 @lru_cache(maxsize=2)
 def load_hints(path: Path = HINTS_FILE) -> SurveyHints:
-    from corpus.load import _read_yaml, _validate
+    from corpus.load import load_yaml_model  # one YAML/validation path for all data files
 
-    return _validate(SurveyHints, _read_yaml(path), path)
+    return load_yaml_model(SurveyHints, path)
 
 
 def _fact(corpus: Corpus, table_id: str, year_idx: int, row_idx: int) -> SurveyFact:

@@ -55,9 +55,9 @@ class ScopeRules(BaseModel):
 
 @lru_cache(maxsize=4)
 def load_rules(path: Path = SCOPE_FILE) -> ScopeRules:
-    from corpus.load import _read_yaml, _validate  # one YAML/validation path for all data files
+    from corpus.load import load_yaml_model  # one YAML/validation path for all data files
 
-    return _validate(ScopeRules, _read_yaml(path), path)
+    return load_yaml_model(ScopeRules, path)
 
 
 @dataclass(frozen=True)

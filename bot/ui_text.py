@@ -77,7 +77,6 @@ class LangUi(BaseModel):
     sheet_memo: str
     sheet_none: str
 
-
     def strategy(self, numeral: str) -> str:
         return self.strategy_format.format(numeral=numeral)
 
@@ -113,6 +112,6 @@ class UiText(BaseModel):
 @lru_cache(maxsize=2)
 def load_ui(path: Path = UI_FILE) -> UiText:
     # the corpus loader's readers give errors that name the file and the field
-    from corpus.load import _read_yaml, _validate
+    from corpus.load import load_yaml_model  # one YAML/validation path for all data files
 
-    return _validate(UiText, _read_yaml(path), path)
+    return load_yaml_model(UiText, path)

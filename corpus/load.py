@@ -35,7 +35,7 @@ class Corpus:
         return " ".join(self.source.slice(unit.span).split())
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(path: Path) -> Any:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -54,7 +54,12 @@ def _read_yaml(path: Path) -> Any:
     return data
 
 
-def _validate(model: type[M], data: Any, path: Path) -> M:
+def load_yaml_model(model: type[M], path: Path) -> M:
+    """Read a YAML data file and validate it; any problem is a one-line CorpusError."""
+    return validate(model, read_yaml(path), path)
+
+
+def validate(model: type[M], data: Any, path: Path) -> M:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -68,7 +73,7 @@ def load_corpus(data_dir: Path | None = None) -> Corpus:
     """Read document.yaml and aids.yaml from ``data_dir`` and verify them against the source."""
     data_dir = Path(data_dir) if data_dir else DATA_DIR
     doc_file, aids_file = data_dir / "document.yaml", data_dir / "aids.yaml"
-    document = _validate(Document, _read_yaml(doc_file), doc_file)
+    document = load_yaml_model(Document, doc_file)
 
     source_path = (CORPUS_DIR / document.source.file).resolve()
     if not source_path.is_file():
@@ -81,7 +86,7 @@ def load_corpus(data_dir: Path | None = None) -> Corpus:
             raise CorpusError(doc_file, f"source.{field}", "text not found in the source")
 
     units = tuple(extract_units(document, source, str(doc_file)))
-    aids = _validate(Aids, _read_yaml(aids_file), aids_file)
+    aids = load_yaml_model(Aids, aids_file)
     problems = check_against(aids, document)
     if problems:
         field, message = problems[0]

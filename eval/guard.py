@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
+from corpus.errors import CorpusError
+from corpus.load import load_yaml_model
 from eval.metrics import METRIC_KEYS
 
 FLOORS_FILE = Path(__file__).resolve().parent / "floors.yaml"
@@ -22,12 +23,9 @@ class Floors(BaseModel):
 
 def load_floors(path: Path = FLOORS_FILE) -> Floors:
     try:
-        floors = Floors.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ValueError(f"{path}: cannot read: {str(exc).splitlines()[0]}") from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        raise ValueError(f"{path}: {'.'.join(map(str, first['loc']))}: {first['msg']}") from None
+        floors = load_yaml_model(Floors, path)
+    except CorpusError as exc:  # the guard's callers expect ValueError
+        raise ValueError(str(exc)) from None
     unknown = sorted(set(floors.floors) - set(METRIC_KEYS))
     if unknown:
         raise ValueError(f"{path}: floors: unknown metrics {unknown}")
