@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -61,13 +63,15 @@ def _short(text: str, limit: int = MAX_QUOTE) -> str:
 
 def reiwa_to_western(year: str) -> str:
     """令和５年度 → 2023 (Reiwa 1 is 2019); the label itself when it is not a Reiwa year."""
-    digits = "".join(ch for ch in year if ch.isdigit())
-    return str(2018 + int(digits)) if year.startswith("令和") and digits else year
+    match = re.match(r"令和\s*(\d+)", unicodedata.normalize("NFKC", year))
+    return str(2018 + int(match.group(1))) if match else year
 
 
 def survey_sentence(t: LangTemplates, fact: SurveyFact, lang: str) -> str:
     rank = t.rank_text.format(table=fact.title, rank=fact.rank) if fact.rank else ""
-    year = fact.year if lang == "ja" else f"{fact.year} (FY{reiwa_to_western(fact.year)})"
+    western = reiwa_to_western(fact.year)
+    fiscal = "FY" if "年度" in fact.year else ""
+    year = fact.year if lang == "ja" or western == fact.year else f"{fact.year} ({fiscal}{western})"
     return t.survey_line.format(
         year=year, respondents=f"{fact.respondents:,}", label=fact.label, percent=fact.percent, rank_text=rank
     )

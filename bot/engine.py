@@ -19,7 +19,7 @@ from bot.keywords import KeywordIndex
 from bot.models import Answer, SurveyFact
 from bot.retrieve import Retrieval, retrieve
 from bot.settings import Settings
-from bot.text import clean_query, detect_lang, segments
+from bot.text import clean_query, detect_lang, raises_several, segments
 from corpus.chunks import Chunk, build_chunks
 from corpus.load import Corpus, load_corpus
 from corpus.source import fold
@@ -134,7 +134,7 @@ class Recommender:
             return Answer(text, lang, False, answer=compose.decline(lang, "off_topic"), reason="off_topic")
 
         dir_ranked = rank.direction_scores(whole.hits)
-        parts = segments(text) if not followup else []
+        parts = segments(text) if not followup and raises_several(text) else []
         if len(parts) >= 2:
             parts = parts[:3]
             vectors = self.embed_queries(parts) if self.settings.retriever != "bm25" else [None] * len(parts)
@@ -150,6 +150,11 @@ class Recommender:
                 focus = rank.direction_scores(self._retrieve(text).hits)
                 dir_ranked = [kv for kv in focus if kv[0] in before] or dir_ranked
             primary = [t for t, _ in rank.keep_strong(dir_ranked, SHOW_RATIO, SHOW_LIMIT)]
+        if asked:
+            # A question about survey figures is answered by the figures; the only directions
+            # presented with them are those the asked rows speak to.
+            linked = facts.linked_directions(self.corpus, asked)
+            primary = [t for t in primary if t in linked]
         dir_ranked = dir_ranked[:MAX_DIRECTIONS]
 
         prog_ranked = rank.program_scores(whole.hits, dir_ranked, self.corpus)
@@ -207,7 +212,9 @@ class Recommender:
         out: list[Chunk] = []
         if asked:
             keys = {f"{f.table}:{f.year}" for f in asked}
+            groups = {f.title for f in asked if f.table == "profile"}
             out += [c for c in self.chunks.values() if c.kind == "survey_table" and c.tag in keys]
+            out += [c for c in self.chunks.values() if c.kind == "survey_profile" and c.tag in groups]
         top = [
             h.chunk
             for h in result.hits[:3]

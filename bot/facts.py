@@ -47,6 +47,8 @@ def asked_facts(corpus: Corpus, query: str) -> list[SurveyFact]:
     if not re.search(hints.asks_survey, query, re.I):
         return []
     sv = corpus.document.survey
+    if re.search(hints.profile, query, re.I):
+        return profile_facts(corpus, query)
     prev = bool(re.search(hints.previous_year, query, re.I))
     q = set(tokens(query)) - _GENERIC
     wanted_tables = [tid for tid, pat in hints.tables.items() if re.search(pat, query, re.I)]
@@ -85,6 +87,21 @@ def context_facts(corpus: Corpus, directions: Sequence[str]) -> list[SurveyFact]
     return []
 
 
-def asks_profile(query: str) -> bool:
-    hints = load_hints()
-    return bool(re.search(hints.asks_survey, query, re.I) and re.search(hints.profile, query, re.I))
+def profile_facts(corpus: Corpus, query: str) -> list[SurveyFact]:
+    """Who answered the survey: the groups (業種, 従業員数, 創業年) the question names, else all."""
+    sv = corpus.document.survey
+    q = tokens(query)
+    named = [g for g in sv.profile if set(tokens(g.name)) & set(q)]
+    facts = []
+    for group in named or sv.profile:
+        top = max(group.rows, key=lambda r: r.percent)
+        facts.append(
+            SurveyFact("profile", group.name, sv.period, None, top.label, top.percent, sv.respondents)
+        )
+    return facts
+
+
+def linked_directions(corpus: Corpus, asked: Sequence[SurveyFact]) -> set[str]:
+    """Directions the project links (aids.yaml survey_links) to the asked survey rows."""
+    links = corpus.aids.survey_links
+    return {d for f in asked for d in links.get(f.table, {}).get(f.label, [])}

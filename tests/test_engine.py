@@ -51,6 +51,13 @@ def test_survey_fact(recommender):
     assert a.in_scope and "55%" in a.answer and "1,669" in a.answer
 
 
+def test_survey_profile_fact(recommender):
+    a = recommender.ask("アンケートに答えたのはどんな業種の会社が多い？")
+    assert "サービス業" in a.answer and "58%" in a.answer
+    assert any(c.kind == "survey_profile" for c in a.citations)
+    assert a.primary == 0  # a question about figures is answered by the figures
+
+
 def test_company_program_fact(recommender):
     a = recommender.ask("河政工業はどんな支援策を使ったの？")
     names = [p.name for p in a.programs]

@@ -7,7 +7,8 @@ import pytest
 from bot import scope
 from bot.fusion import aggregate, interleave, rrf
 from bot.keywords import KeywordIndex, tokens
-from bot.text import clean_query, detect_lang, segments
+from bot.compose import reiwa_to_western
+from bot.text import clean_query, detect_lang, raises_several, segments
 
 
 def test_rrf_rewards_agreement():
@@ -105,3 +106,16 @@ def test_on_topic_rule(rules):
     assert scope.on_topic(scope.ScopeSignals(t.min_score + 0.05, 0.0, 1.0), t)
     assert not scope.on_topic(scope.ScopeSignals(t.min_score - 0.2, 0.0, 0.0), t)
     assert scope.on_topic(scope.ScopeSignals(0.0, t.bm25_strong, 0.0), t)
+
+
+def test_several_problems_only_when_the_owner_says_so():
+    assert raises_several("人が全然集まらない。それと、取引先に値上げを言えなくて困ってる")
+    assert raises_several("We need more workers, and we also want to sell abroad")
+    # one problem told in several sentences is one problem
+    assert not raises_several("父から継いだ金型屋です。私ももう68歳です。廃業するしかないのでしょうか")
+
+
+def test_reiwa_years():
+    assert reiwa_to_western("令和５年度") == "2023"
+    assert reiwa_to_western("令和５年９月～10月") == "2023"
+    assert reiwa_to_western("昨年") == "昨年"
