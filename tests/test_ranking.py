@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bot import scope
+from bot.compose import reiwa_to_western
 from bot.fusion import aggregate, interleave, rrf
 from bot.keywords import KeywordIndex, tokens
-from bot.compose import reiwa_to_western
 from bot.text import clean_query, detect_lang, raises_several, segments
 
 
