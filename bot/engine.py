@@ -166,13 +166,15 @@ class Recommender:
         survey = asked or facts.context_facts(self.corpus, primary)
         fact_chunks = self._fact_chunks(whole, asked, named)
         cites = rank.citations(whole.hits, list(self.chunks.values()), primary, shown_programs, fact_chunks)
+        # Presented matches come first, so `primary`/`primary_programs` count a prefix.
+        dir_ranked = sorted(dir_ranked, key=lambda kv: kv[0] not in primary)
         directions = [rank.direction_match(self.corpus, t, s) for t, s in dir_ranked]
         programs = [rank.program_match(self.corpus, n, s) for n, s in relevant[:MAX_DIRECTIONS]]
-        shown_dirs = [d for d in directions if d.title in primary]
+        shown_dirs = directions[: len(primary)]
         body = compose.compose_answer(
             lang,
             shown_dirs,
-            [p for p in programs if p.name in shown_programs],
+            programs[: len(shown_programs)],
             survey,
             cites,
             {k: v.en for k, v in self.corpus.aids.strategies.items()},
@@ -188,6 +190,7 @@ class Recommender:
             citations=cites,
             survey=survey,
             primary=len(shown_dirs),
+            primary_programs=len(shown_programs),
         )
 
     # -- facts about named things ------------------------------------------------------------

@@ -67,7 +67,8 @@ class Answer:
     clarify: list[str] = field(default_factory=list)  # choices offered when the message was vague
     notices: list[str] = field(default_factory=list)  # e.g. the question was truncated
     reason: str = ""  # why in_scope is false (off_topic, injection), or "vague"
-    primary: int = 0  # how many of `directions` the answer presents as its matches
+    primary: int = 0  # how many of `directions` (a prefix) the answer presents as its matches
+    primary_programs: int = 0  # likewise for `programs`
     timing_ms: float = 0.0
     error: str | None = None
 

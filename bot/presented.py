@@ -6,7 +6,6 @@ in one place.
 
 from __future__ import annotations
 
-from bot.compose import load_templates
 from bot.models import Answer, DirectionMatch, ProgramMatch
 
 
@@ -19,12 +18,4 @@ def other_directions(answer: Answer) -> list[DirectionMatch]:
 
 
 def presented_programs(answer: Answer) -> list[ProgramMatch]:
-    """The programs the composed answer lists as its matches.
-
-    The engine orders presented programs first but does not say how many there are, so
-    look for each program's line in the composed text (its template gives the exact prefix).
-    """
-    t = load_templates().for_lang(answer.lang)
-    head, _, tail = t.program_line.partition("{name}")
-    after = tail.split("{", 1)[0]
-    return [p for p in answer.programs if f"{head}{p.name}{after}" in answer.answer]
+    return list(answer.programs[: answer.primary_programs])

@@ -53,7 +53,8 @@ def answer(query: str, directions: list[DirectionMatch], programs: list[ProgramM
     body = compose_answer(lang, directions[:primary], programs[:shown_programs], survey or [], citations,
                           STRATEGY_EN)
     return Answer(query, lang, True, directions=list(directions), programs=list(programs), answer=body,
-                  citations=list(citations), survey=list(survey or []), primary=primary)
+                  citations=list(citations), survey=list(survey or []), primary=primary,
+                  primary_programs=shown_programs)
 
 
 def succession(lang: str = "ja", query: str = "息子が継がないので会社をどうするか悩んでいる") -> Answer:

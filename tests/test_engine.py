@@ -132,3 +132,18 @@ def recommender_embeddings(recommender):
             return list(recommender.embed_query(text))
 
     return _Same()
+
+
+def test_presented_matches_are_a_prefix(recommender):
+    questions = [
+        "アンケートで人材不足が課題と答えた会社は何%？",
+        "人が全然集まらない。それと、IT化が進まない",
+    ]
+    for text in questions:
+        a = recommender.ask(text)
+        shown = [d.title for d in a.directions[: a.primary]]
+        assert all(f"「{t}」" in a.answer for t in shown)
+        for d in a.directions[a.primary :]:
+            assert f"＞「{d.title}」" not in a.answer
+        for p in a.programs[: a.primary_programs]:
+            assert p.name in a.answer

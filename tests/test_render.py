@@ -71,7 +71,7 @@ def test_primary_directions_are_cards_and_the_rest_are_listed_as_others() -> Non
     assert "海外展開の促進" in others.split("</ul>")[0]
 
 
-def test_only_the_programs_the_answer_text_presents_are_cards() -> None:
+def test_only_the_presented_programs_are_cards() -> None:
     a = sa.succession()
     assert [p.name for p in presented_programs(a)] == ["ニューマーケット開拓支援事業"]
     assert "海外企業連携プロジェクト事業" not in render_answer(a)
