@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 from sudachipy import Dictionary, SplitMode
 
 from bot.text import nfkc
@@ -94,8 +95,12 @@ class KeywordIndex:
         return sum(1 for t in query_tokens if t in self._bm25.idf) / len(query_tokens)
 
     def search(self, query_tokens: list[str], k: int) -> list[tuple[str, float]]:
-        if not query_tokens:
+        if not query_tokens or k <= 0:
             return []
-        scores = self._bm25.get_scores(query_tokens)
-        order = sorted(range(len(scores)), key=lambda i: -scores[i])[:k]
+        scores = np.asarray(self._bm25.get_scores(query_tokens))
+        k = min(k, len(scores))
+        # Partition first: a full sort over every chunk dominated query time at 100k chunks.
+        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+        top = np.flatnonzero(scores >= kth)  # every tie at the boundary, so order stays by index
+        order = sorted(top.tolist(), key=lambda i: (-scores[i], i))[:k]
         return [(self.ids[i], float(scores[i])) for i in order if scores[i] > 0]
