@@ -11,8 +11,9 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from bot import compose, facts, rank, scope
+from bot import compose, facts, llm, rank, scope
 from bot.errors import EmptyQuestion
 from bot.fusion import interleave
 from bot.keywords import KeywordIndex
@@ -59,6 +60,7 @@ class Recommender:
     dense_search: Callable[[Sequence[float], int], list[tuple[str, float]]]
     model_name: str
     model_path: str
+    chat_model: Any = None  # optional LangChain chat model for rephrasing (settings.llm)
 
     @classmethod
     def load(cls, settings: Settings | None = None, progress: Progress = stderr_progress) -> Recommender:
@@ -84,6 +86,7 @@ class Recommender:
             index.store.search,
             index.embeddings.model_name,
             str(index.embeddings.model_path),
+            llm.load_chat_model(settings.llm) if settings.llm else None,
         )
 
     # -- retrieval -------------------------------------------------------------------------
@@ -101,6 +104,8 @@ class Recommender:
         if not cleaned.text:
             raise EmptyQuestion()
         answer = self._answer(cleaned.text, history)
+        if self.chat_model is not None:
+            answer = llm.rephrase(answer, self.chat_model, self._known_names)
         answer.notices = cleaned.notices + answer.notices
         answer.timing_ms = round((time.perf_counter() - started) * 1000, 2)
         return answer
@@ -192,6 +197,11 @@ class Recommender:
             primary=len(shown_dirs),
             primary_programs=len(shown_programs),
         )
+
+    @property
+    def _known_names(self) -> set[str]:
+        doc = self.corpus.document
+        return {p.name for p in doc.programs} | {c.company for c in doc.cases}
 
     # -- facts about named things ------------------------------------------------------------
     def _named_programs(self, text: str) -> list[str]:

@@ -28,7 +28,9 @@ class Settings(BaseSettings):
     retriever: Literal["hybrid", "dense", "bm25"] = "hybrid"
     top_chunks: int = 40
     max_query_chars: int = 2000
-    llm: str | None = Field(default=None, description="optional chat model for rephrasing; off by default")
+    llm: str | None = Field(
+        default=None, description="optional chat model (provider:model) to rephrase answers; off by default"
+    )
     models_dir: Path | None = Field(default=None, description="model cache; default <data_dir>/models")
 
     @property

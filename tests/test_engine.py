@@ -147,3 +147,16 @@ def test_presented_matches_are_a_prefix(recommender):
             assert f"＞「{d.title}」" not in a.answer
         for p in a.programs[: a.primary_programs]:
             assert p.name in a.answer
+
+
+def test_optional_chat_model_rephrases_only_when_grounded(recommender):
+    from dataclasses import replace
+
+    from langchain_core.language_models.fake_chat_models import FakeListChatModel
+
+    plain = recommender.ask("後継ぎがいない")
+    faithful = "後継ぎがいない場合は「事業承継の一層の促進」が当てはまります。"
+    invented = "女性ベンチャー成長促進事業で解決できます。"
+    with_model = replace(recommender, chat_model=FakeListChatModel(responses=[faithful, invented]))
+    assert with_model.ask("後継ぎがいない").answer == faithful
+    assert with_model.ask("後継ぎがいない").answer == plain.answer
