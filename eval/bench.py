@@ -78,10 +78,10 @@ def encode_latency(embeddings: Any, queries: Sequence[str]) -> dict[str, Any]:
 
 
 def encodes_per_query(queries: Sequence[str]) -> float:
-    """How many times the engine encodes a message: once, plus once per part of a split one."""
-    from bot.text import segments
+    """Encoder passes per message: one, plus one batched pass for a message split into problems."""
+    from bot.text import raises_several
 
-    counts = [1 + min(len(p), 3) if len(p) >= 2 else 1 for p in map(segments, queries)]
+    counts = [2 if raises_several(q) else 1 for q in queries]
     return round(sum(counts) / len(counts), 2)
 
 
@@ -303,7 +303,7 @@ def bench_markdown(result: dict[str, Any]) -> str:
         f"{e2e['p50_ms']} / {e2e['p95_ms']} |",
         f"| encoding the question alone, p50 / p95 (ms) | {enc['p50_ms']} / {enc['p95_ms']} |",
         f"| encode share of end-to-end p50 | {result['latency']['encode_ratio_p50']} |",
-        f"| encodes per question (messages split into parts are encoded per part) | "
+        f"| encoder passes per question (a message split into problems adds one batched pass) | "
         f"{result['latency']['encodes_per_query']} |",
         f"| cold start: process start to first answer (ms, index built) | "
         f"{result['latency']['cold_start_ms']} |",
