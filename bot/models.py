@@ -54,30 +54,57 @@ class SurveyFact:
     respondents: int
 
 
+QUESTION_TYPES = ("problem", "survey", "case", "structure", "out_of_scope", "instruction")
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line the owner reads in a section of the answer."""
+
+    text: str  # in the answer's language; for a quote, the document's words (Japanese)
+    gloss: str = ""  # project-written English translation of a quote (English answers only)
+    quote: bool = False  # text is a verbatim quote of the document
+    cite: tuple[int, ...] = ()  # 1-based indexes into Answer.citations
+    ref: str = ""  # what the item is about: a direction title, program name, company, table id
+
+
+@dataclass(frozen=True)
+class Section:
+    """A block of the answer; the CLI text, the page's cards and the desk sheet render these."""
+
+    kind: str  # directions | programs | cases | survey | structure | facts | not_covered | others | next_step
+    title: str  # heading, in the answer's language
+    items: tuple[Item, ...] = ()
+
+
 @dataclass
 class Answer:
     query: str
     lang: str  # "ja" or "en"
     in_scope: bool
+    type: str = "problem"  # one of QUESTION_TYPES: what was asked
+    lead: str = ""  # the first sentence: answers the question
     directions: list[DirectionMatch] = field(default_factory=list)
     programs: list[ProgramMatch] = field(default_factory=list)
     answer: str = ""
     citations: list[Citation] = field(default_factory=list)
     survey: list[SurveyFact] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)
     clarify: list[str] = field(default_factory=list)  # choices offered when the message was vague
+    not_covered: list[str] = field(default_factory=list)  # parts of the message the document can't answer
     notices: list[str] = field(default_factory=list)  # e.g. the question was truncated
     reason: str = ""  # why in_scope is false (off_topic, injection), or "vague"
     primary: int = 0  # how many of `directions` (a prefix) the answer presents as its matches
     primary_programs: int = 0  # likewise for `programs`
     timing_ms: float = 0.0
-    error: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         for c in data["citations"]:
             c["span"] = list(c["span"])
-        if self.error is None:
-            data.pop("error")
+        for section in data["sections"]:
+            for item in section["items"]:
+                item["cite"] = list(item["cite"])
         return data
 
 
