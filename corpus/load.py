@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -13,6 +14,7 @@ from corpus.aids import Aids, check_against
 from corpus.errors import CorpusError
 from corpus.models import Document
 from corpus.source import SourceText
+from corpus.translations import Translations, check_translations, glossary, missing_translations
 from corpus.units import Unit, extract_units
 
 CORPUS_DIR = Path(__file__).resolve().parent
@@ -29,10 +31,20 @@ class Corpus:
     units: tuple[Unit, ...]
     document_file: Path
     aids_file: Path
+    glosses: Mapping[str, str]  # document string → project-written English (translations_en + aids)
+    translations_file: Path
 
     def quote(self, unit: Unit) -> str:
         """The unit's passage exactly as the source has it, line breaks folded to spaces."""
         return " ".join(self.source.slice(unit.span).split())
+
+    def gloss(self, text: str) -> str:
+        """The project's English translation of a document string, "" when there is none."""
+        return self.glosses.get(text, "")
+
+    def missing_glosses(self) -> list[str]:
+        """Strings an owner reads that have no English gloss (empty once loaded)."""
+        return missing_translations(self.glosses, self.document)
 
 
 def read_yaml(path: Path) -> Any:
@@ -69,10 +81,18 @@ def validate(model: type[M], data: Any, path: Path) -> M:
         raise CorpusError(path, field, f"{first['msg']}{more}") from None
 
 
+def _raise_first(path: Path, problems: list[tuple[str, str]]) -> None:
+    if problems:
+        field, message = problems[0]
+        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        raise CorpusError(path, field, message + more)
+
+
 def load_corpus(data_dir: Path | None = None) -> Corpus:
-    """Read document.yaml and aids.yaml from ``data_dir`` and verify them against the source."""
+    """Read document.yaml, aids.yaml and translations_en.yaml from ``data_dir`` and verify them."""
     data_dir = Path(data_dir) if data_dir else DATA_DIR
     doc_file, aids_file = data_dir / "document.yaml", data_dir / "aids.yaml"
+    tr_file = data_dir / "translations_en.yaml"
     document = load_yaml_model(Document, doc_file)
 
     source_path = (CORPUS_DIR / document.source.file).resolve()
@@ -87,9 +107,8 @@ def load_corpus(data_dir: Path | None = None) -> Corpus:
 
     units = tuple(extract_units(document, source, str(doc_file)))
     aids = load_yaml_model(Aids, aids_file)
-    problems = check_against(aids, document)
-    if problems:
-        field, message = problems[0]
-        more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise CorpusError(aids_file, field, message + more)
-    return Corpus(document, aids, source, units, doc_file, aids_file)
+    _raise_first(aids_file, check_against(aids, document))
+    translations = load_yaml_model(Translations, tr_file)
+    _raise_first(tr_file, check_translations(translations, aids, document))
+    glosses = glossary(translations, aids, document)
+    return Corpus(document, aids, source, units, doc_file, aids_file, glosses, tr_file)
