@@ -1,152 +1,125 @@
-"""Compose the answer text from retrieved structure (pure; wording in data/templates.yaml)."""
+"""Step 5: put an answer together — lead sentence, sections of items, citations — and its text.
+
+Every answer type builds its sections through a ``Draft``, which cites each quoted item by
+the document passage it comes from (so each line the owner reads is checkable) and adds the
+project's English gloss to quotes in English answers. ``render_text`` is the CLI's view of
+the same structure; the page and the desk sheet render the sections themselves.
+"""
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
-from functools import lru_cache
-from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict
+from bot.lookup import Passages
+from bot.models import Answer, Citation, Item, Section
+from bot.wording import Wording, wording
+from corpus.chunks import Chunk
+from corpus.load import Corpus
 
-from bot.models import Citation, DirectionMatch, ProgramMatch, SurveyFact
-
-TEMPLATES_FILE = Path(__file__).resolve().parent / "data" / "templates.yaml"
-MAX_QUOTE = 160
-
-
-class LangTemplates(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    summary_one: str
-    summary_many: str
-    directions_head: str
-    direction_line: str
-    item_line: str
-    programs_head: str
-    program_line: str
-    use_line: str
-    survey_head: str
-    survey_line: str
-    rank_text: str
-    next_head: str
-    next_step: str
-    sources_head: str
-    source_line: str
-    facts_head: str
-    out_of_scope: str
-    injection: str
-    clarify: str
-    empty: str
+MAX_SOURCE_CHARS = 160
 
 
-class Templates(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-    ja: LangTemplates
-    en: LangTemplates
-    clarify_choices: dict[str, list[str]]
-
-    def for_lang(self, lang: str) -> LangTemplates:
-        return self.en if lang == "en" else self.ja
+def citation_of(chunk: Chunk, direction: str = "", program: str = "") -> Citation:
+    assert chunk.span is not None  # document chunks always carry their span
+    return Citation(chunk.id, chunk.quote, (chunk.span.start, chunk.span.end), chunk.kind, direction, program)
 
 
-@lru_cache(maxsize=2)
-def load_templates(path: Path = TEMPLATES_FILE) -> Templates:
-    from corpus.load import load_yaml_model  # one YAML/validation path for all data files
+class Draft:
+    """An answer being put together (one per question; not shared)."""
 
-    return load_yaml_model(Templates, path)
+    def __init__(self, lang: str, corpus: Corpus, passages: Passages) -> None:
+        self.lang = lang
+        self.w: Wording = wording(lang)
+        self.corpus = corpus
+        self.passages = passages
+        self.citations: list[Citation] = []
+        self.sections: list[Section] = []
+        self._cited: dict[str, int] = {}
+
+    # -- items ------------------------------------------------------------------------------
+    def cite(self, chunk: Chunk | None, direction: str = "", program: str = "") -> tuple[int, ...]:
+        if chunk is None or chunk.span is None:
+            return ()
+        if chunk.id not in self._cited:
+            self.citations.append(citation_of(chunk, direction, program))
+            self._cited[chunk.id] = len(self.citations)
+        return (self._cited[chunk.id],)
+
+    def gloss(self, text: str) -> str:
+        return self.corpus.gloss(text) if self.w.en else ""
+
+    def quote(self, text: str, ref: str = "", direction: str = "", program: str = "") -> Item:
+        """A document string, cited by its own passage, with its gloss in English answers."""
+        chunk = self.passages.quote(text)
+        return Item(text, self.gloss(text), True, self.cite(chunk, direction, program), ref)
+
+    def line(self, text: str, ref: str = "", cite: tuple[int, ...] = ()) -> Item:
+        return Item(text, "", False, cite, ref)
+
+    def add(self, kind: str, items: Sequence[Item], title: str | None = None) -> None:
+        if items:
+            self.sections.append(Section(kind, title or self.w.section(kind), tuple(items)))
+
+    # -- names --------------------------------------------------------------------------------
+    def program(self, name: str) -> str:
+        return self.w.say("program_quote", name=name, name_en=self.corpus.gloss(name))
+
+    def strategy(self, numeral: str) -> str:
+        s = self.corpus.document.strategy(numeral)
+        return self.w.say("strategy_ref", numeral=numeral, title=s.title, title_en=self.corpus.gloss(s.title))
+
+    def company(self, company: str) -> str:
+        return self.corpus.gloss(company) or company if self.w.en else company
+
+    def ward(self, ward: str) -> str:
+        return self.corpus.gloss(ward) or ward if self.w.en else ward
+
+    # -- the answer ---------------------------------------------------------------------------
+    def finish(self, query: str, kind: str, lead: str, **fields: object) -> Answer:
+        answer = Answer(
+            query,
+            self.lang,
+            bool(fields.pop("in_scope", True)),
+            type=kind,
+            lead=lead,
+            sections=list(self.sections),
+            citations=list(self.citations),
+            **fields,  # type: ignore[arg-type]
+        )
+        answer.answer = render_text(answer)
+        return answer
 
 
-def _short(text: str, limit: int = MAX_QUOTE) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+def _item_text(item: Item, lang: str) -> str:
+    marks = "".join(f"[{i}]" for i in item.cite)
+    if lang == "en" and item.gloss:
+        return f"{item.gloss} (our translation) — 「{item.text}」{marks}"
+    if item.quote:
+        return f"「{item.text}」{marks}"
+    return f"{item.text}{marks}"
 
 
-def reiwa_to_western(year: str) -> str:
-    """令和５年度 → 2023 (Reiwa 1 is 2019); the label itself when it is not a Reiwa year."""
-    match = re.match(r"令和\s*(\d+)", unicodedata.normalize("NFKC", year))
-    return str(2018 + int(match.group(1))) if match else year
-
-
-def survey_sentence(t: LangTemplates, fact: SurveyFact, lang: str) -> str:
-    rank = t.rank_text.format(table=fact.title, rank=fact.rank) if fact.rank else ""
-    western = reiwa_to_western(fact.year)
-    fiscal = "FY" if "年度" in fact.year else ""
-    year = fact.year if lang == "ja" or western == fact.year else f"{fact.year} ({fiscal}{western})"
-    return t.survey_line.format(
-        year=year, respondents=f"{fact.respondents:,}", label=fact.label, percent=fact.percent, rank_text=rank
-    )
-
-
-def compose_answer(
-    lang: str,
-    directions: Sequence[DirectionMatch],
-    programs: Sequence[ProgramMatch],
-    survey: Sequence[SurveyFact],
-    citations: Sequence[Citation],
-    strategy_en: dict[str, str],
-    fact_passages: Sequence[Citation] = (),
-) -> str:
-    t = load_templates().for_lang(lang)
-    lines: list[str] = []
-    if directions:
-        first = directions[0]
-        if len(directions) == 1:
-            lines.append(
-                t.summary_one.format(
-                    numeral=first.strategy,
-                    strategy=first.strategy_title,
-                    strategy_en=strategy_en.get(first.strategy, ""),
-                    title=first.title,
-                    title_en=first.title_en,
-                )
-            )
-        else:
-            lines.append(t.summary_many.format(first=first.title, first_en=first.title_en, n=len(directions)))
-    if fact_passages:
-        lines += ["", t.facts_head]
-        lines += [
-            f"・{_short(c.text, 240)}" if lang == "ja" else f"• “{_short(c.text, 240)}”"
-            for c in fact_passages
-        ]
-    if survey:
-        lines += ["", t.survey_head]
-        lines += [survey_sentence(t, f, lang) for f in survey]
-    if directions:
-        lines += ["", t.directions_head]
-        for i, d in enumerate(directions, start=1):
-            lines.append(
-                t.direction_line.format(
-                    i=i, numeral=d.strategy, strategy=d.strategy_title, title=d.title, title_en=d.title_en
-                )
-            )
-            lines += [t.item_line.format(item=item) for item in d.items]
-    if programs:
-        lines += ["", t.programs_head]
-        for p in programs:
-            companies = "、".join(p.cases) if lang == "ja" else ", ".join(p.cases)
-            lines.append(t.program_line.format(name=p.name, name_en=p.name_en, companies=companies))
-            for use in p.uses[:1]:
-                lines.append(
-                    t.use_line.format(
-                        company=use.company,
-                        ward=use.ward,
-                        did=_short(use.did, 90),
-                        result=_short(use.result, 90),
-                    )
-                )
-    if directions or programs:
-        lines += ["", t.next_head, t.next_step]
-    if citations:
-        lines += ["", t.sources_head]
-        lines += [t.source_line.format(i=i, text=_short(c.text)) for i, c in enumerate(citations, start=1)]
+def render_text(answer: Answer) -> str:
+    """The answer as plain text: lead, each section with its items, then the sources (pure)."""
+    bullet = "•" if answer.lang == "en" else "・"
+    lines = [answer.lead] if answer.lead else []
+    for section in answer.sections:
+        lines += ["", f"■ {section.title}"]
+        lines += [f"{bullet} {_item_text(item, answer.lang)}" for item in section.items]
+    if answer.citations:
+        lines += ["", f"■ {wording(answer.lang).section('sources')}"]
+        for i, c in enumerate(answer.citations, start=1):
+            text = c.text if len(c.text) <= MAX_SOURCE_CHARS else c.text[: MAX_SOURCE_CHARS - 1] + "…"
+            lines.append(f"[{i}] 「{text}」")
     return "\n".join(lines).strip()
 
 
-def decline(lang: str, reason: str) -> str:
-    t = load_templates().for_lang(lang)
-    return {"injection": t.injection, "empty": t.empty}.get(reason, t.out_of_scope)
+def message_answer(query: str, lang: str, kind: str, text: str, **fields: object) -> Answer:
+    """A one-message answer: a decline, a clarifying question."""
+    answer = Answer(query, lang, bool(fields.pop("in_scope", False)), type=kind, lead=text, **fields)  # type: ignore[arg-type]
+    answer.answer = render_text(answer)
+    return answer
 
 
-def clarify(lang: str) -> tuple[str, list[str]]:
-    templates = load_templates()
-    return templates.for_lang(lang).clarify, list(templates.clarify_choices["en" if lang == "en" else "ja"])
+def clarify_choices(lang: str) -> list[str]:
+    return [str(c) for c in wording(lang).raw("clarify_choices")]

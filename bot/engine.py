@@ -1,44 +1,55 @@
-"""The recommender: load corpus, model and index once; answer questions.
+"""The recommender: load corpus, model, index and learned decisions once; answer questions.
 
-This is the one place where side effects meet (model, Chroma); everything it calls to
-rank and compose is a pure function.
+A question flows once through the pipeline — understand (bot.understand) → encode (one
+forward pass, clauses included) → classify (bot.classify) → retrieve (bot.retrieve, only
+for what needs passages) → rank and present (bot.rank, bot.present) → compose
+(bot.answers.*) — and every step after encoding is a pure function of what came before.
+Side effects (model, Chroma, caches) live here and in index/.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from bot import compose, facts, llm, rank, scope
+import numpy as np
+
+from bot import llm
+from bot.answers.cases import answer_case
+from bot.answers.decline import ask_back, decline_instruction, decline_markup, decline_topic
+from bot.answers.entities import Entity, entities, named
+from bot.answers.followup import answer_followup, asked_position
+from bot.answers.problem import Uncovered, answer_problem
+from bot.answers.structure import answer_structure, read_structure_question
+from bot.answers.survey import answer_survey
+from bot.answers.survey_question import RowMatcher, label_text, read_survey_question, row_labels
+from bot.calibration import Calibration, load_calibration
+from bot.classify import Classifiers, Reading, fit_classifiers, read_kinds
+from bot.compose import Draft
 from bot.errors import EmptyQuestion
-from bot.fusion import interleave
-from bot.keywords import KeywordIndex
-from bot.models import Answer, SurveyFact
+from bot.examples import load_examples
+from bot.keywords import KeywordIndex, tokens
+from bot.learn import FitCache
+from bot.lookup import Passages, build_passages
+from bot.models import Answer
+from bot.present import ProblemEvidence, decide
+from bot.rank import retrieval_shares
 from bot.retrieve import Retrieval, retrieve
 from bot.settings import Settings
-from bot.text import clean_query, detect_lang, raises_several, segments
+from bot.training import all_sets
+from bot.understand import Message, read_message
 from corpus.chunks import Chunk, build_chunks
 from corpus.load import Corpus, load_corpus
-from corpus.source import fold
 from index.build import open_index
 from index.store import StoreConfig
+from index.vectors import VectorCache
 
 Progress = Callable[[str], None]
-MAX_DIRECTIONS = 5
-SHOW_RATIO = 0.6  # a direction is presented when within this share of the best score
-SHOW_LIMIT = 3
-# A program is offered only when it is named, serves a presented direction, or a passage
-# about it ranks among the first hits: an unrelated program is worse than none.
-PROGRAM_EVIDENCE_TOP = 5
-_FOLLOWUP = re.compile(
-    r"(もっと|詳しく|くわしく|詳細|その|それ|さっき|先ほど|上の"
-    r"|more|detail|elaborate|that one|the (first|second)|about the)",
-    re.I,
-)
+MAX_HISTORY = 10  # earlier messages replayed for a follow-up; older ones cannot be referred to
+IGNORED_NOTICE = "problem.ignored"
 
 
 def stderr_progress(message: str) -> None:
@@ -55,188 +66,216 @@ class Recommender:
     corpus: Corpus
     chunks: dict[str, Chunk]
     keyword: KeywordIndex
-    embed_query: Callable[[str], Sequence[float]]
-    embed_queries: Callable[[list[str]], Sequence[Sequence[float]]]
+    embeddings: Any  # index.embeddings.E5Embeddings
     dense_search: Callable[[Sequence[float], int], list[tuple[str, float]]]
-    model_name: str
-    model_path: str
+    passages: Passages
+    models: Classifiers
+    calibration: Calibration
+    entities: tuple[Entity, ...]
+    rows: RowMatcher
     chat_model: Any = None  # optional LangChain chat model for rephrasing (settings.llm)
+
+    @property
+    def model_name(self) -> str:
+        return str(self.embeddings.model_name)
+
+    @property
+    def model_path(self) -> str:
+        return str(self.embeddings.model_path)
 
     @classmethod
     def load(cls, settings: Settings | None = None, progress: Progress = stderr_progress) -> Recommender:
         settings = settings or Settings()
         corpus = load_corpus()
-        index = open_index(
-            store_config(settings),
-            settings.embedding_model,
-            settings.model_cache,
-            build_chunks(corpus),
-            progress,
-        )
+        built = build_chunks(corpus)
+        index = open_index(store_config(settings), settings.embedding_model, settings.model_cache, built, progress)
         chunks = {c.id: c for c in index.store.all_chunks()}
-        keyword = KeywordIndex(list(chunks), [c.text for c in chunks.values()])
-        progress(f"ready: {len(chunks)} chunks, model {index.embeddings.model_name}")
+        embeddings = index.embeddings
+        cache_dir = settings.data_dir / "cache"
+        vectors = VectorCache(cache_dir, embeddings.model_name)
+
+        def vectors_of(texts: Sequence[str]) -> np.ndarray:
+            return vectors.vectors(list(texts), embeddings.embed_queries_array)
+
+        calibration = load_calibration()
+        sets, program_set = all_sets(load_examples(corpus), corpus)
+        models = fit_classifiers(
+            sets, program_set, vectors_of, tokens, FitCache(cache_dir), calibration.strength, calibration.token_weight
+        )
+        labels = row_labels(corpus)
+        texts = sorted({label for group in labels.values() for label in group})
+        label_vectors = dict(zip(texts, vectors_of([label_text(corpus, t) for t in texts]), strict=True))
+        progress(f"ready: {len(chunks)} chunks, model {embeddings.model_name}")
         return cls(
-            settings,
-            corpus,
-            chunks,
-            keyword,
-            index.embeddings.embed_query_array,
-            index.embeddings.embed_queries_array,
-            index.store.search,
-            index.embeddings.model_name,
-            str(index.embeddings.model_path),
-            llm.load_chat_model(settings.llm) if settings.llm else None,
+            settings=settings,
+            corpus=corpus,
+            chunks=chunks,
+            keyword=KeywordIndex(list(chunks), [c.text for c in chunks.values()]),
+            embeddings=embeddings,
+            dense_search=index.store.search,
+            passages=build_passages(corpus, built),
+            models=models,
+            calibration=calibration,
+            entities=entities(corpus),
+            rows=RowMatcher(labels, label_vectors, tokens),
+            chat_model=llm.load_chat_model(settings.llm) if settings.llm else None,
         )
 
-    # -- retrieval -------------------------------------------------------------------------
-    def _retrieve(self, text: str, vector: Sequence[float] | None = None) -> Retrieval:
-        mode = self.settings.retriever
-        if vector is None and mode != "bm25":
-            vector = self.embed_query(text)
-        return retrieve(
-            vector, text, self.chunks, self.dense_search, self.keyword, self.settings.top_chunks, mode
-        )
-
-    def ask(self, raw: str, history: Sequence[Answer] = ()) -> Answer:
+    # -- the one entry point -------------------------------------------------------------------
+    def ask(self, raw: str, history: Sequence[Answer | str] = (), lang: str | None = None) -> Answer:
+        """Answer one message; ``history`` holds the conversation's earlier answers or messages."""
         started = time.perf_counter()
-        cleaned = clean_query(raw, self.settings.max_query_chars)
-        if not cleaned.text:
+        earlier = self._replay(history, lang)
+        message = read_message(raw, self.settings.max_query_chars, lang)
+        if not message.text:
             raise EmptyQuestion()
-        answer = self._answer(cleaned.text, history)
-        if self.chat_model is not None:
+        answer = self._answer(message, earlier)
+        if self.chat_model is not None and answer.in_scope:
             answer = llm.rephrase(answer, self.chat_model, self._known_names)
-        answer.notices = cleaned.notices + answer.notices
+        answer.notices = [*message.notices, *answer.notices]
         answer.timing_ms = round((time.perf_counter() - started) * 1000, 2)
         return answer
 
-    def _answer(self, text: str, history: Sequence[Answer]) -> Answer:
-        lang = detect_lang(text)
-        rules = scope.load_rules()
-        if scope.is_injection(text, rules):
-            return Answer(text, lang, False, answer=compose.decline(lang, "injection"), reason="injection")
-        previous = next((a for a in reversed(history) if a.in_scope and a.directions), None)
-        followup = previous is not None and len(text) <= 40 and bool(_FOLLOWUP.search(text))
-        query = f"{previous.query} {text}" if followup and previous else text
-        whole = self._retrieve(query)
-        signals = scope.ScopeSignals(whole.dense_max, whole.bm25_max, whole.coverage)
-        if scope.is_small_talk(text, rules):
-            question, choices = compose.clarify(lang)
-            return Answer(
-                text,
-                lang,
-                False,
-                answer=compose.decline(lang, "off_topic"),
-                clarify=choices,
-                reason="small_talk",
-            )
-        if scope.is_vague(text, rules) and whole.bm25_max <= rules.vague_bm25_max:
-            question, choices = compose.clarify(lang)
-            return Answer(text, lang, True, answer=question, clarify=choices, reason="vague")
-        asked = facts.asked_facts(self.corpus, text)
-        named = self._named_programs(text)
-        if not asked and not named and not scope.on_topic(signals, rules.thresholds):
-            return Answer(text, lang, False, answer=compose.decline(lang, "off_topic"), reason="off_topic")
+    def _replay(self, history: Sequence[Answer | str], lang: str | None) -> list[Answer]:
+        out: list[Answer] = []
+        for item in list(history)[-MAX_HISTORY:]:
+            if isinstance(item, Answer):
+                out.append(item)
+            elif isinstance(item, str) and item.strip():
+                out.append(self.ask(item, out, lang))
+        return out
 
-        dir_ranked = rank.direction_scores(whole.hits)
-        parts = segments(text) if not followup and raises_several(text) else []
-        if len(parts) >= 2:
-            parts = parts[:3]
-            vectors = self.embed_queries(parts) if self.settings.retriever != "bm25" else [None] * len(parts)
-            per_part = [
-                rank.direction_scores(self._retrieve(p, v).hits) for p, v in zip(parts, vectors, strict=True)
-            ]
-            dir_ranked = interleave([*per_part, dir_ranked], MAX_DIRECTIONS)
-            shown_limit = min(len(per_part) + 1, SHOW_LIMIT)
-            primary = [t for t, _ in dir_ranked[:shown_limit]]
-        else:
-            if followup and previous:
-                before = {d.title for d in previous.directions}
-                focus = rank.direction_scores(self._retrieve(text).hits)
-                dir_ranked = [kv for kv in focus if kv[0] in before] or dir_ranked
-            primary = [t for t, _ in rank.keep_strong(dir_ranked, SHOW_RATIO, SHOW_LIMIT)]
-        if asked:
-            # A question about survey figures is answered by the figures; the only directions
-            # presented with them are those the asked rows speak to.
-            linked = facts.linked_directions(self.corpus, asked)
-            primary = [t for t in primary if t in linked]
-        dir_ranked = dir_ranked[:MAX_DIRECTIONS]
+    # -- steps ------------------------------------------------------------------------------
+    def _answer(self, message: Message, earlier: Sequence[Answer]) -> Answer:
+        lang, text = message.lang, message.text
+        if message.markup_only:
+            return decline_markup(text, lang)
+        reading = self.read(message)
+        previous = next((a for a in reversed(earlier) if a.in_scope and (a.primary or a.primary_programs)), None)
+        kind, vector, words = reading.kind, reading.vector, reading.tokens
+        if kind == "followup":
+            return self._followup(message, reading, previous) if previous else ask_back(text, lang)
+        if kind == "filler":
+            return ask_back(text, lang)
+        if kind == "instruction":
+            return decline_instruction(text, lang)
+        if kind == "out_of_scope":
+            return decline_topic(text, lang, self.models.topics.ranked(vector, words)[0][0])
+        draft = Draft(lang, self.corpus, self.passages)
+        if kind == "survey":
+            return self._survey(draft, message, reading)
+        if kind == "structure":
+            part = self.models.parts.ranked(vector, words)[0][0]
+            directions = self.models.directions.ranked(vector, words)
+            return answer_structure(draft, text, read_structure_question(self.corpus, message.search, part,
+                                                                         directions))
+        if kind == "case":
+            return self._case(draft, message, reading)
+        return self._problem(draft, message, reading)
 
-        prog_ranked = rank.program_scores(whole.hits, dir_ranked, self.corpus)
-        evidence = {p for h in whole.hits[:PROGRAM_EVIDENCE_TOP] for p in h.chunk.programs}
-        serving = {n for n, aid in self.corpus.aids.programs.items() if set(aid.directions) & set(primary)}
-        relevant = [(n, s) for n, s in prog_ranked if n in named or n in evidence or n in serving]
-        relevant.sort(key=lambda kv: (kv[0] not in named, -kv[1]))
-        shown_programs = [n for n, _ in relevant[:3]]
-        survey = asked or facts.context_facts(self.corpus, primary)
-        fact_chunks = self._fact_chunks(whole, asked, named)
-        cites = rank.citations(whole.hits, list(self.chunks.values()), primary, shown_programs, fact_chunks)
-        # Presented matches come first, so `primary`/`primary_programs` count a prefix.
-        dir_ranked = sorted(dir_ranked, key=lambda kv: kv[0] not in primary)
-        directions = [rank.direction_match(self.corpus, t, s) for t, s in dir_ranked]
-        programs = [rank.program_match(self.corpus, n, s) for n, s in relevant[:MAX_DIRECTIONS]]
-        shown_dirs = directions[: len(primary)]
-        body = compose.compose_answer(
-            lang,
-            shown_dirs,
-            programs[: len(shown_programs)],
-            survey,
-            cites,
-            {k: v.en for k, v in self.corpus.aids.strategies.items()},
-            fact_passages=[c for c in cites if c.chunk_id in {f.id for f in fact_chunks}],
+    def encode(self, message: Message) -> tuple[np.ndarray, np.ndarray]:
+        """The message's vector and its clauses' vectors, from one batch.
+
+        Each clause is encoded on its own (in context, a clause's vector takes on the whole
+        message and cannot tell two problems apart); the message's vector is their mean,
+        weighted by length — as good as encoding the message again, at no extra cost.
+        """
+        texts = [c.text for c in message.clauses] or [message.search]
+        clauses = np.asarray(self.embeddings.embed_queries_array(texts), dtype=np.float32)
+        weights = np.array([len(t) for t in texts], dtype=np.float32)
+        mean = (clauses * weights[:, None]).sum(axis=0)
+        return mean / max(float(np.linalg.norm(mean)), 1e-12), clauses
+
+    def read(self, message: Message) -> Reading:
+        vector, clause_vectors = self.encode(message)
+        return read_kinds(
+            message, vector, clause_vectors, tokens, self.models.types, self.calibration.declines(message.lang)
         )
-        return Answer(
+
+    def _retrieve(self, text: str, vector: np.ndarray) -> Retrieval:
+        mode = self.settings.retriever
+        return retrieve(
+            vector.tolist() if mode != "bm25" else None,
             text,
-            lang,
-            True,
-            directions=directions,
-            programs=programs,
-            answer=body,
-            citations=cites,
-            survey=survey,
-            primary=len(shown_dirs),
-            primary_programs=len(shown_programs),
+            self.chunks,
+            self.dense_search,
+            self.keyword,
+            self.settings.top_chunks,
+            mode,
         )
+
+    def evidence(self, message: Message, reading: Reading) -> ProblemEvidence:
+        """What the problem decisions read: model probabilities, retrieval, clauses, programs."""
+        m = self.models
+        content = reading.content()
+        text = " ".join(c.text for c in content) if len(content) < len(reading.clauses) else message.search
+        hits = self._retrieve(text, reading.vector)
+        problems = [c for c in content if c.label == "problem"]
+        clause_tops = [m.directions.ranked(c.vector, c.tokens)[0] for c in problems] if len(problems) >= 2 else []
+        confidence: dict[str, float] = {}
+        for v in [reading.vector, *(c.vector for c in problems)]:
+            for name, p in m.programs.of(v).items():
+                confidence[name] = max(confidence.get(name, 0.0), p)
+        return ProblemEvidence(
+            probs=tuple(m.directions.ranked(reading.vector, reading.tokens)),
+            shares=retrieval_shares(hits.hits),
+            clause_tops=tuple(clause_tops),
+            program_confidence=confidence,
+            named_programs=tuple(e.name for e in named(message.search, self.entities) if e.kind == "program"),
+        )
+
+    @property
+    def program_links(self) -> dict[str, tuple[str, ...]]:
+        return {n: tuple(a.directions) for n, a in self.corpus.aids.programs.items()}
+
+    def _problem(self, draft: Draft, message: Message, reading: Reading) -> Answer:
+        m, cal = self.models, self.calibration
+        evidence = self.evidence(message, reading)
+        ranked, choice, programs = decide(evidence, cal.retrieval_weight, cal.thresholds(), self.program_links)
+        uncovered = [
+            Uncovered(c.text, m.topics.ranked(c.vector, c.tokens)[0][0])
+            for c in reading.clauses
+            if c.label == "out_of_scope"
+        ]
+        notices = [draft.w.say(IGNORED_NOTICE)] if reading.ignored else []
+        return answer_problem(draft, message.text, choice, ranked, programs, uncovered, notices)
+
+    def _survey(self, draft: Draft, message: Message, reading: Reading, table: str | None = None) -> Answer:
+        m = self.models
+        tables = [(table, 1.0)] if table else m.tables.ranked(reading.vector, reading.tokens)
+        asks = m.asks.ranked(reading.vector, reading.tokens)
+        question = read_survey_question(self.corpus, message.search, reading.vector, tables, asks, self.rows)
+        return answer_survey(draft, message.text, question)
+
+    def _case(self, draft: Draft, message: Message, reading: Reading, about: str = "") -> Answer:
+        m, doc = self.models, self.corpus.document
+        aspect = m.aspects.ranked(reading.vector, reading.tokens)[0][0]
+        found = named(f"{about} {message.search}", self.entities)
+        companies = [c for e in found if e.kind == "company" for c in doc.cases if c.company == e.name]
+        programs = [e.name for e in found if e.kind == "program"]
+        if not found and aspect != "list":
+            confident = [n for n, p in sorted(m.programs.of(reading.vector).items(), key=lambda kv: -kv[1])
+                         if p >= self.calibration.program_min]
+            if aspect == "who_used" and confident:
+                programs = confident[:1]
+            else:
+                hits = self._retrieve(message.search, reading.vector).hits[:3]
+                company = next((h.chunk.case for h in hits if h.chunk.case), "")
+                companies = [c for c in doc.cases if c.company == company]
+                programs = programs or (confident[:1] if not companies else [])
+        return answer_case(draft, message.text, aspect, companies, programs)
+
+    def _followup(self, message: Message, reading: Reading, previous: Answer) -> Answer:
+        draft = Draft(message.lang, self.corpus, self.passages)
+        if previous.type == "survey":
+            table = previous.survey[0].table if previous.survey else None
+            return self._survey(draft, message, reading, table)
+        if previous.type == "case":
+            return self._case(draft, message, reading, about=previous.query)
+        intent = self.models.intents.ranked(reading.vector, reading.tokens)[0][0]
+        return answer_followup(draft, message.text, intent, asked_position(message.search), previous)
 
     @property
     def _known_names(self) -> set[str]:
         doc = self.corpus.document
         return {p.name for p in doc.programs} | {c.company for c in doc.cases}
-
-    # -- facts about named things ------------------------------------------------------------
-    def _named_programs(self, text: str) -> list[str]:
-        """Programs the question names, directly, by alias, or through a company that used them."""
-        q = fold(text)
-        found: list[str] = []
-        doc = self.corpus.document
-        for program in doc.programs:
-            if any(fold(n) in q for n in (program.name, *program.aliases)):
-                found.append(program.name)
-        for case in doc.cases:
-            core = fold(case.company.replace("株式会社", ""))
-            if core and core in q:
-                found.extend(case.programs)
-        return list(dict.fromkeys(found))
-
-    def _fact_chunks(
-        self, result: Retrieval, asked: Sequence[SurveyFact], named: Sequence[str]
-    ) -> list[Chunk]:
-        """Passages that answer a factual question: survey tables, or case pages."""
-        out: list[Chunk] = []
-        if asked:
-            keys = {f"{f.table}:{f.year}" for f in asked}
-            groups = {f.title for f in asked if f.table == "profile"}
-            out += [c for c in self.chunks.values() if c.kind == "survey_table" and c.tag in keys]
-            out += [c for c in self.chunks.values() if c.kind == "survey_profile" and c.tag in groups]
-        top = [
-            h.chunk
-            for h in result.hits[:3]
-            if h.chunk.kind in ("case_action", "case_business", "case_result", "case_programs")
-        ]
-        if named or top:
-            out += top[:2]
-            for name in named[:2]:
-                out += [c for c in self.chunks.values() if c.kind == "case_programs" and name in c.programs][
-                    :1
-                ]
-        return list({c.id: c for c in out}.values())

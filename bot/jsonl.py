@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
 from bot.errors import BotError
@@ -11,11 +11,14 @@ from bot.models import Answer, error_json
 
 
 class Asker(Protocol):
-    def ask(self, raw: str) -> Answer: ...
+    def ask(self, raw: str, history: Sequence[Answer | str] = ()) -> Answer: ...
 
 
-def parse_line(line: str) -> str:
-    """The query of one input line; ValueError with a one-line reason when the line is bad."""
+MAX_HISTORY = 20
+
+
+def parse_line(line: str) -> tuple[str, list[str]]:
+    """The query and history of one input line; ValueError with a one-line reason when bad."""
     try:
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -27,7 +30,12 @@ def parse_line(line: str) -> str:
         raise ValueError('"query" must be a string')
     if not query.strip():
         raise ValueError('"query" is empty')
-    return query
+    history = obj.get("history", [])
+    if not isinstance(history, list) or not all(isinstance(h, str) for h in history):
+        raise ValueError('"history" must be a list of strings (earlier messages, oldest first)')
+    if len(history) > MAX_HISTORY:
+        raise ValueError(f'"history" holds more than {MAX_HISTORY} messages')
+    return query, history
 
 
 def answer_lines(lines: Iterable[str], bot: Asker) -> Iterator[dict[str, Any]]:
@@ -35,12 +43,12 @@ def answer_lines(lines: Iterable[str], bot: Asker) -> Iterator[dict[str, Any]]:
     for line in lines:
         line = line.rstrip("\r\n")
         try:
-            query = parse_line(line)
+            query, history = parse_line(line)
         except ValueError as exc:
             yield error_json(str(exc))
             continue
         try:
-            yield bot.ask(query).to_json()
+            yield bot.ask(query, history).to_json()
         except BotError as exc:
             yield error_json(str(exc), query)
         except Exception as exc:  # one bad question must not take the batch down

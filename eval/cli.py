@@ -52,12 +52,14 @@ def _specs(args: argparse.Namespace, with_baselines: bool) -> tuple[SystemSpec, 
     ]
 
 
-def run_eval(args: argparse.Namespace, with_baselines: bool) -> dict[str, Any]:
+def run_eval(
+    args: argparse.Namespace, with_baselines: bool, splits: Sequence[str] = ("dev",)
+) -> dict[str, Any]:
     from corpus.load import load_corpus
     from eval.gold import load_gold
     from eval.runner import evaluate, results_json
 
-    cases = load_gold()
+    cases = load_gold(splits)
     corpus = load_corpus()
     pipeline_spec_, baseline_specs = _specs(args, with_baselines)
     pipeline = evaluate(pipeline_spec_, cases, corpus)
@@ -75,14 +77,15 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     if args.guard:
         floors = load_floors()  # a bad floors file should fail before the slow part
-        data = run_eval(args, with_baselines=False)["results"]
+        data = run_eval(args, with_baselines=False, splits=("dev",))["results"]
         metrics = (
             data["metrics"] | {"n": data["n"]} if floors.split == "all" else data["by_split"][floors.split]
         )
         ok, line = check(metrics, floors)
         print(line)
         return 0 if ok else 1
-    data = run_eval(args, with_baselines=not args.no_baselines)["results"]
+    splits = ("dev", "heldout") if args.split == "all" else (args.split,)
+    data = run_eval(args, with_baselines=not args.no_baselines, splits=splits)["results"]
     if args.json:
         print(json.dumps(data, ensure_ascii=False))
     else:
@@ -95,7 +98,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from eval.report import write_report
 
-    got = run_eval(args, with_baselines=True)
+    got = run_eval(args, with_baselines=True, splits=("dev", "heldout"))
     md, png = write_report(
         got["results"],
         got["pipeline"],
@@ -129,6 +132,12 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--json", action="store_true", help="print the results as one JSON object")
     run.add_argument("--guard", action="store_true", help="pipeline only; exit 1 below eval/floors.yaml")
     run.add_argument("--no-baselines", action="store_true", help="score the pipeline only")
+    run.add_argument(
+        "--split",
+        choices=("dev", "heldout", "all"),
+        default="dev",
+        help="which gold cases (default dev; look at held-out once, after the work)",
+    )
     run.set_defaults(func=cmd_run)
     report = sub.add_parser("report", help="run everything and write eval/report.md and its chart")
     report.add_argument(

@@ -9,11 +9,20 @@ Definitions (also in eval/report.md):
   the first k; reciprocal rank = 1/rank of the first expected direction found (0 if none).
   Scored on cases that are in scope and expect at least one direction; ``dir_hit@3_answered``
   is the same over the cases the system did not decline (ranking without the scope gate).
-- presented precision: share of the directions the answer presents (``directions[:primary]``)
-  that are expected; 0 when it presents none. hit@3 rewards showing three; this does not.
-- programs hit@3: any expected program in ``programs[:3]``; cases that expect programs.
-- facts: every expected string occurs in ``answer`` after NFKC and whitespace removal.
-- multi recall@5: share of the expected directions found in ``directions[:5]``; multi cases.
+- What the owner reads counts most: ``shown_hit`` = an expected direction is among those
+  the answer presents (``directions[:primary]``); ``presented_precision`` = share of the
+  presented directions that are expected (0 when it presents none). hit@3 rewards showing
+  three; these do not.
+- programs: hit@3 = any expected program in ``programs[:3]`` (cases that expect programs);
+  ``prog_precision`` = share of the presented programs (``programs[:primary_programs]``)
+  that are expected, over problem answers that present any.
+- type: the answer's ``type`` is the gold question type.
+- facts: every expected string occurs in ``answer`` after NFKC and whitespace removal;
+  ``lead_acc``: every ``lead`` string occurs in the lead's first sentence.
+- ``absent_ok``: none of the injected strings occurs in the answer; ``not_covered_ok``: the
+  answer reports an uncovered part; ``multi_all``: every expected direction of a several-problem
+  message is presented; ``followup_acc``: a follow-up presents an expected direction and every
+  expected program; ``english_answered``: an in-scope English question is not declined.
 - out of scope: the positive class is "expected in_scope false"; predicted positive is
   ``in_scope`` false. An error line counts as not declined. ``oos_accuracy`` is the share
   of all cases whose in-scope decision matches the gold one.
@@ -25,6 +34,7 @@ Definitions (also in eval/report.md):
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -32,8 +42,6 @@ from typing import Any
 
 Response = Mapping[str, Any]
 
-SURVEY_KINDS_PREFIX = "survey_"
-CASE_KINDS_PREFIX = "case_"
 
 
 def compact(text: str) -> str:
@@ -99,23 +107,12 @@ class SourceIndex:
         return cls(text, compact(text))
 
 
-def citation_problems(
-    cite: Mapping[str, Any],
-    source: SourceIndex,
-    directions: Sequence[str],
-    programs: Sequence[str],
-    survey_shown: bool,
-    case_programs: Mapping[str, Iterable[str]],
-) -> list[str]:
+def citation_problems(cite: Mapping[str, Any], source: SourceIndex, referenced: bool) -> list[str]:
     """Why a citation is wrong (empty when it is right).
 
     1. ``text`` occurs in the source, whitespace ignored;
     2. ``source[span]`` is that same text, whitespace ignored;
-    3. it belongs to the answer: its ``direction`` is one of the returned directions, or its
-       ``program`` one of the returned programs; a citation naming neither is accepted only
-       as a fact passage: a ``survey_*`` passage when the answer reports survey figures, or
-       a ``case_*`` passage of a company that used one of the returned programs
-       (``case_programs``: chunk id -> the programs of that chunk's case).
+    3. it belongs to the answer: some line the answer shows points at it (``referenced``).
     """
     problems: list[str] = []
     quote = compact(str(cite.get("text", "")))
@@ -128,37 +125,43 @@ def citation_problems(
         problems.append(f"bad span {span}")
     elif compact(source.text[int(span[0]) : int(span[1])]) != quote:
         problems.append("span does not match text")
-    d, p, kind = (
-        str(cite.get("direction") or ""),
-        str(cite.get("program") or ""),
-        str(cite.get("kind", "")),
-    )
-    if d or p:
-        if not ((d and d in directions) or (p and p in programs)):
-            problems.append(f"cites {d or p!r}, which the answer does not return")
-    elif kind.startswith(SURVEY_KINDS_PREFIX):
-        if not survey_shown:
-            problems.append("survey passage in an answer without survey figures")
-    elif kind.startswith(CASE_KINDS_PREFIX):
-        used = set(case_programs.get(str(cite.get("chunk_id", "")), ()))
-        if not used & set(programs):
-            problems.append("case passage of a company using none of the returned programs")
-    else:
-        problems.append(f"{kind or 'unknown'} passage tied to no direction or program")
+    if not referenced:
+        problems.append("no line of the answer points at it")
     return problems
 
 
-def answer_citations_ok(
-    resp: Response, source: SourceIndex, case_programs: Mapping[str, Iterable[str]]
-) -> bool | None:
+def referenced_citations(resp: Response) -> set[int]:
+    """1-based citation numbers that some item of the answer's sections points at."""
+    return {
+        int(i)
+        for section in resp.get("sections") or []
+        for item in section.get("items") or []
+        for i in item.get("cite") or []
+    }
+
+
+def answer_citations_ok(resp: Response, source: SourceIndex) -> bool | None:
     """None when the answer has nothing to cite (declined, clarifying question)."""
     cites = resp.get("citations") or []
     if declined(resp) or "error" in resp or not (int(resp.get("primary") or 0) > 0 or cites):
         return None
     if not cites:
         return False
-    dirs, progs, survey = direction_titles(resp), program_names(resp), bool(resp.get("survey"))
-    return all(not citation_problems(c, source, dirs, progs, survey, case_programs) for c in cites)
+    used = referenced_citations(resp)
+    return all(not citation_problems(c, source, i in used) for i, c in enumerate(cites, start=1))
+
+
+def first_sentence(resp: Response) -> str:
+    """The lead's first sentence (or the answer's, for systems that print no lead)."""
+    text = str(resp.get("lead") or resp.get("answer") or "")
+    m = re.search(r"。|(?<=[.!?])\s", text)
+    return text[: m.end()] if m else text
+
+
+def presented(resp: Response) -> tuple[list[str], list[str]]:
+    dirs = direction_titles(resp)[: int(resp.get("primary") or 0)]
+    progs = program_names(resp)[: int(resp.get("primary_programs") or 0)]
+    return dirs, progs
 
 
 # -- one case -----------------------------------------------------------------------------
@@ -169,15 +172,25 @@ class CaseScore:
     id: str
     split: str
     category: str
+    qtype: str
+    lang: str
     expect_oos: bool
     predict_oos: bool
+    type_ok: bool | None = None
     dir_hit1: bool | None = None
     dir_hit3: bool | None = None
     dir_rr: float | None = None
+    shown_hit: bool | None = None
     presented_precision: float | None = None
     prog_hit3: bool | None = None
+    prog_precision: float | None = None
     fact_ok: bool | None = None
-    multi_recall5: float | None = None
+    lead_ok: bool | None = None
+    absent_ok: bool | None = None
+    not_covered_ok: bool | None = None
+    multi_all: bool | None = None
+    followup_ok: bool | None = None
+    answered_en: bool | None = None
     citation_ok: bool | None = None
     latency_ms: float | None = None
 
@@ -196,31 +209,54 @@ class Expectation:
     directions: tuple[str, ...]
     programs: tuple[str, ...]
     facts: tuple[str, ...]
+    qtype: str = "problem"
+    lang: str = "ja"
+    lead: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
+    not_covered: bool = False
 
 
 def score_case(
-    exp: Expectation,
-    resp: Response,
-    source: SourceIndex,
-    case_programs: Mapping[str, Iterable[str]],
-    latency_ms: float | None = None,
+    exp: Expectation, resp: Response, source: SourceIndex, latency_ms: float | None = None
 ) -> CaseScore:
     dirs, progs = direction_titles(resp), program_names(resp)
+    shown_dirs, shown_progs = presented(resp)
     wants_dirs = exp.in_scope and bool(exp.directions)
+    answer = str(resp.get("answer") or "")
+    shown_hit = any(d in shown_dirs for d in exp.directions) if wants_dirs else None
+    prog_precision = (
+        sum(p in exp.programs for p in shown_progs) / len(shown_progs)
+        if exp.in_scope and shown_progs and exp.qtype == "problem"
+        else None
+    )
     return CaseScore(
         id=exp.id,
         split=exp.split,
         category=exp.category,
+        qtype=exp.qtype,
+        lang=exp.lang,
         expect_oos=not exp.in_scope,
         predict_oos=declined(resp),
+        type_ok=(resp.get("type") == exp.qtype) if "error" not in resp else False,
         dir_hit1=hit_at(exp.directions, dirs, 1) if wants_dirs else None,
         dir_hit3=hit_at(exp.directions, dirs, 3) if wants_dirs else None,
         dir_rr=reciprocal_rank(exp.directions, dirs) if wants_dirs else None,
+        shown_hit=shown_hit,
         presented_precision=presented_precision(exp.directions, resp) if wants_dirs else None,
         prog_hit3=hit_at(exp.programs, progs, 3) if exp.programs else None,
-        fact_ok=facts_present(exp.facts, str(resp.get("answer") or "")) if exp.facts else None,
-        multi_recall5=recall_at(exp.directions, dirs, 5) if exp.category == "multi" else None,
-        citation_ok=answer_citations_ok(resp, source, case_programs),
+        prog_precision=prog_precision,
+        fact_ok=facts_present(exp.facts, answer) if exp.facts else None,
+        lead_ok=facts_present(exp.lead, first_sentence(resp)) if exp.lead else None,
+        absent_ok=not any(normalize(a) in normalize(answer) for a in exp.absent) if exp.absent else None,
+        not_covered_ok=bool(resp.get("not_covered")) if exp.not_covered else None,
+        multi_all=all(d in shown_dirs for d in exp.directions) if exp.category == "multi" else None,
+        followup_ok=(
+            bool(shown_hit if wants_dirs else True) and all(p in shown_progs for p in exp.programs)
+            if exp.category == "followup" and exp.in_scope
+            else None
+        ),
+        answered_en=not declined(resp) if exp.lang == "en" and exp.in_scope else None,
+        citation_ok=answer_citations_ok(resp, source),
         latency_ms=latency_ms,
     )
 
@@ -254,14 +290,22 @@ def oos_precision_recall(pairs: Iterable[tuple[bool, bool]]) -> tuple[float | No
 
 
 METRIC_KEYS = (
+    "type_acc",
     "dir_hit@1",
     "dir_hit@3",
     "dir_hit@3_answered",
     "dir_mrr",
+    "shown_hit",
     "presented_precision",
     "prog_hit@3",
+    "prog_precision",
     "fact_acc",
-    "multi_recall@5",
+    "lead_acc",
+    "absent_ok",
+    "not_covered_ok",
+    "multi_all",
+    "followup_acc",
+    "english_answered",
     "oos_precision",
     "oos_recall",
     "oos_accuracy",
@@ -276,15 +320,23 @@ def summarize(scores: Sequence[CaseScore]) -> dict[str, float | int | None]:
     precision, recall = oos_precision_recall((s.expect_oos, s.predict_oos) for s in scores)
     latencies = [s.latency_ms for s in scores if s.latency_ms is not None]
     out: dict[str, float | int | None] = {
+        "type_acc": mean(s.type_ok for s in scores),
         "dir_hit@1": mean(s.dir_hit1 for s in scores),
         "dir_hit@3": mean(s.dir_hit3 for s in scores),
         # the same, over the cases the system answered: separates ranking from the scope gate
         "dir_hit@3_answered": mean(s.dir_hit3 for s in scores if not s.predict_oos),
         "dir_mrr": mean(s.dir_rr for s in scores),
+        "shown_hit": mean(s.shown_hit for s in scores),
         "presented_precision": mean(s.presented_precision for s in scores),
         "prog_hit@3": mean(s.prog_hit3 for s in scores),
+        "prog_precision": mean(s.prog_precision for s in scores),
         "fact_acc": mean(s.fact_ok for s in scores),
-        "multi_recall@5": mean(s.multi_recall5 for s in scores),
+        "lead_acc": mean(s.lead_ok for s in scores),
+        "absent_ok": mean(s.absent_ok for s in scores),
+        "not_covered_ok": mean(s.not_covered_ok for s in scores),
+        "multi_all": mean(s.multi_all for s in scores),
+        "followup_acc": mean(s.followup_ok for s in scores),
+        "english_answered": mean(s.answered_en for s in scores),
         "oos_precision": precision,
         "oos_recall": recall,
         "oos_accuracy": mean(s.expect_oos == s.predict_oos for s in scores),

@@ -24,21 +24,17 @@ def expectation(case: GoldCase) -> Expectation:
         tuple(e.directions),
         tuple(e.programs),
         tuple(e.facts),
+        qtype=case.question_type,
+        lang=case.lang,
+        lead=tuple(e.lead),
+        absent=tuple(e.absent),
+        not_covered=e.not_covered,
     )
 
 
-def case_programs(corpus: Corpus) -> dict[str, tuple[str, ...]]:
-    """Chunk id of every case passage -> all programs that company used.
-
-    The bot's chunk ids are content hashes of ``build_chunks``, so rebuilding them here gives
-    the same ids the engine cites.
-    """
-    from corpus.chunks import build_chunks
-
-    used = {c.company: tuple(c.programs) for c in corpus.document.cases}
-    return {
-        ch.id: used.get(ch.case, ch.programs) for ch in build_chunks(corpus) if ch.kind.startswith("case_")
-    }
+def request(case: GoldCase) -> dict[str, Any]:
+    """The ``--jsonl`` line for a case: its query, and its conversation so far."""
+    return {"query": case.query, "history": list(case.history)} if case.history else {"query": case.query}
 
 
 @dataclass
@@ -52,15 +48,17 @@ class SystemResult:
             **summarize(self.scores),
             "by_split": grouped(self.scores, lambda s: s.split),
             "by_category": grouped(self.scores, lambda s: s.category),
+            "by_type": grouped(self.scores, lambda s: s.qtype),
+            "by_lang": grouped(self.scores, lambda s: s.lang),
         }
 
 
 def evaluate(spec: SystemSpec, cases: Sequence[GoldCase], corpus: Corpus) -> SystemResult:
     print(f"[eval] running {spec.name}: {spec.describe()}", file=sys.stderr, flush=True)
-    run = run_system(spec, [c.query for c in cases])
-    source, programs = SourceIndex.of(corpus.source.text), case_programs(corpus)
+    run = run_system(spec, [request(c) for c in cases])
+    source = SourceIndex.of(corpus.source.text)
     scores = [
-        score_case(expectation(c), resp, source, programs, ms)
+        score_case(expectation(c), resp, source, ms)
         for c, resp, ms in zip(cases, run.responses, run.latencies_ms, strict=True)
     ]
     return SystemResult(spec, run, scores)
@@ -92,6 +90,8 @@ def results_json(
         "metrics": {k: v for k, v in main.items() if not k.startswith("by_")},
         "by_split": main["by_split"],
         "by_category": main["by_category"],
+        "by_type": main["by_type"],
+        "by_lang": main["by_lang"],
         "baselines": {b.spec.name: b.summary() for b in baselines},
         "runs": {
             r.spec.name: {

@@ -101,12 +101,16 @@ class JsonlProcess:
         self._stderr.seek(0)
         return "\n".join(self._stderr.read().splitlines()[-lines:])
 
-    def ask(self, query: str, timeout: float = ANSWER_TIMEOUT_S) -> tuple[dict[str, Any], float]:
-        """(the answer object, wall milliseconds from writing the line to reading the answer)."""
+    def ask(self, query: str | dict[str, Any], timeout: float = ANSWER_TIMEOUT_S) -> tuple[dict[str, Any], float]:
+        """(the answer object, wall milliseconds from writing the line to reading the answer).
+
+        ``query`` is a question or a whole request line ({"query": ..., "history": [...]}).
+        """
         assert self.proc.stdin is not None
+        line = query if isinstance(query, dict) else {"query": query}
         t0 = time.perf_counter()
         try:
-            self.proc.stdin.write(json.dumps({"query": query}, ensure_ascii=False) + "\n")
+            self.proc.stdin.write(json.dumps(line, ensure_ascii=False) + "\n")
             self.proc.stdin.flush()
         except BrokenPipeError:
             raise SystemRunError(f"{self.spec.name} exited early:\n{self.stderr_tail()}") from None
@@ -148,7 +152,9 @@ class JsonlProcess:
             self.proc.kill()
 
 
-def run_system(spec: SystemSpec, queries: Sequence[str], progress: bool = True) -> RunOutput:
+def run_system(
+    spec: SystemSpec, queries: Sequence[str | dict[str, Any]], progress: bool = True
+) -> RunOutput:
     """Warm up, then ask every query in order; answers and latencies line up with queries."""
     out = RunOutput(spec.name)
     proc = JsonlProcess(spec)

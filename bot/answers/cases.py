@@ -1,0 +1,92 @@
+"""Questions about the company cases and programs: who used what, what they did, what came of it.
+
+Every sentence about a company quotes the document; which direction a program serves is
+the project's reading (aids.yaml) and is said to be so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.compose import Draft
+from bot.matches import direction_match, program_match
+from bot.models import Answer, Item
+from corpus.models import Case
+
+
+def _case_items(d: Draft, case: Case, focus: str) -> list[Item]:
+    """A company's card: who it is, what it did (with which program), what came of it."""
+    chunks = d.passages.by_case.get(case.company, [])
+    label = next((c for c in chunks if c.kind == "case_label"), None)
+    head = d.w.say("case.company_item", company=d.company(case.company), ward=d.ward(case.ward))
+    items = [d.line(head, ref=case.company, cite=d.cite(label))]
+    if focus in ("business", "list", "who_used", "programs_used", "direction"):
+        items += [d.quote(t, ref=case.company) for t in case.business]
+    actions = [a for a in case.actions if a.programs] if focus == "who_used" else list(case.actions)
+    items += [d.quote(a.text, ref=case.company, program=(a.programs or [""])[0]) for a in actions]
+    items += [d.quote(t, ref=case.company) for t in case.results]
+    programs = d.w.join([d.program(p) for p in case.programs])
+    listed = next((c for c in chunks if c.kind == "case_programs"), None)
+    items.append(d.line(d.w.say("case.uses", programs=programs), ref=case.company, cite=d.cite(listed)))
+    return items
+
+
+def _lead(d: Draft, aspect: str, companies: Sequence[Case], programs: Sequence[str]) -> str:
+    w, corpus = d.w, d.corpus
+    doc = corpus.document
+    if aspect == "list" or (not companies and not programs):
+        names = w.join([d.company(c.company) for c in doc.cases])
+        return w.say("case.lead_list", n=len(doc.cases), companies=names, m=len(doc.programs))
+    if programs and (aspect in ("who_used", "direction") or not companies):
+        name = programs[0]
+        users = w.join([d.company(c.company) for c in doc.cases_using(name)])
+        if aspect == "direction":
+            link = corpus.aids.programs[name].directions[0]
+            return w.say("case.lead_direction", program=d.program(name), direction=link,
+                         direction_en=corpus.gloss(link), companies=users)
+        return w.say("case.lead_who_used", program=d.program(name), companies=users)
+    case = companies[0]
+    company, ward = d.company(case.company), d.ward(case.ward)
+    if aspect == "what_did":
+        did = next((a.text for a in case.actions if not programs or set(programs) & set(a.programs)),
+                   case.actions[0].text)
+        return w.say("case.lead_what_did", company=company, ward=ward, did=did, did_en=corpus.gloss(did))
+    if aspect == "result":
+        result = case.results[0]
+        return w.say("case.lead_result", company=company, ward=ward, result=result,
+                     result_en=corpus.gloss(result))
+    if aspect == "business":
+        text = case.business[0]
+        return w.say("case.lead_business", company=company, ward=ward, business=text,
+                     business_en=corpus.gloss(text))
+    return w.say("case.lead_programs_used", company=company, ward=ward,
+                 programs=w.join([d.program(p) for p in case.programs]))
+
+
+def answer_case(
+    d: Draft, query: str, aspect: str, companies: Sequence[Case], programs: Sequence[str]
+) -> Answer:
+    """``companies`` and ``programs``: what the question is about, most specific first."""
+    doc, corpus = d.corpus.document, d.corpus
+    shown = list(companies)
+    if programs and not companies:
+        shown = [c for p in programs[:1] for c in doc.cases_using(p)]
+    if aspect == "list" or not (shown or programs):
+        shown = list(doc.cases)
+    lead = _lead(d, aspect, companies, programs)
+    d.add("cases", [i for case in shown for i in _case_items(d, case, aspect)])
+    used = list(dict.fromkeys([*programs, *(p for c in companies for p in c.programs)]))
+    links = list(dict.fromkeys(t for p in used for t in corpus.aids.programs[p].directions))
+    related = []
+    for title in links[:2]:
+        related += [d.quote(title, ref=title, direction=title)]
+    d.add("related", related)
+    return d.finish(
+        query,
+        "case",
+        lead,
+        directions=[direction_match(corpus, t, 1.0) for t in links[:2]],
+        programs=[program_match(corpus, p, 1.0) for p in used],
+        primary=min(len(links), 2),
+        primary_programs=len(used),
+    )

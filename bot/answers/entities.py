@@ -1,0 +1,84 @@
+"""Which companies and programs of the document a message names — by name, alias, English or
+romaji name, or a near-miss spelling ("日光エボナイト", "メデリ") (pure)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+import jaconv
+
+from bot.romaji import is_romaji_word
+from corpus.load import Corpus
+
+_LEGAL = re.compile(r"株式会社|有限会社|製造所|製作所|\b(inc|co|ltd|mfg|corp)\b\.?|[,.()（）]", re.I)
+_WARD = re.compile(r"\(.*?\)|（.*?）")
+BIGRAM_MIN = 0.6  # share of a name's character pairs found in the message
+CHAR_MIN = 0.75  # for short names: share of its characters, in order
+
+
+@dataclass(frozen=True)
+class Entity:
+    name: str  # the document's name (company or program)
+    kind: str  # "company" or "program"
+    variants: tuple[str, ...]  # folded spellings to look for
+
+
+def fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    return jaconv.kata2hira(re.sub(r"\s+", "", text))
+
+
+def _core(name: str) -> str:
+    return _LEGAL.sub(" ", _WARD.sub(" ", name)).strip()
+
+
+def _company_variants(corpus: Corpus, name: str) -> tuple[str, ...]:
+    """The name, its romanization, and the romanization's first word in Latin letters and kana."""
+    out = {fold(_core(name))}
+    gloss = _core(corpus.gloss(name))
+    if gloss:
+        out.add(fold(gloss))
+        first = gloss.split()[0]
+        # a Japanese family or coined name alone identifies the company ("Kawamasa", "mederi");
+        # an English word ("Travel") does not
+        if len(first) >= 5 and is_romaji_word(first):
+            out |= {fold(first), fold(jaconv.alphabet2kana(first.lower()))}
+    return tuple(v for v in out if len(v) >= 3 and not v.endswith("っ"))
+
+
+def entities(corpus: Corpus) -> tuple[Entity, ...]:
+    doc = corpus.document
+    out = [Entity(c.company, "company", _company_variants(corpus, c.company)) for c in doc.cases]
+    # a program's English gloss describes it ("Overseas business partnership project"); only
+    # its Japanese name and the document's aliases (TSG, APT Women) identify it
+    out += [Entity(p.name, "program", tuple(fold(v) for v in (p.name, *p.aliases))) for p in doc.programs]
+    return tuple(out)
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i : i + 2] for i in range(len(text) - 1)}
+
+
+def _near(variant: str, message: str) -> bool:
+    if variant in message:
+        return True
+    own = _bigrams(variant)
+    if len(variant) >= 5 and own and len(own & _bigrams(message)) / len(own) >= BIGRAM_MIN:
+        return True
+    if 4 <= len(variant) <= 6 and not variant.isascii():
+        # a one-character slip in a short name (河正工業): most characters, in order
+        pos, hits = 0, 0
+        for ch in variant:
+            found = message.find(ch, pos)
+            if found >= 0:
+                hits, pos = hits + 1, found + 1
+        return hits / len(variant) >= CHAR_MIN and variant[0] in message
+    return False
+
+
+def named(text: str, known: tuple[Entity, ...]) -> list[Entity]:
+    """Entities the message names, in the order of the document."""
+    message = fold(text)
+    return [e for e in known if any(_near(v, message) for v in e.variants)]

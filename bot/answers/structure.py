@@ -1,0 +1,125 @@
+"""Questions about the document itself: a strategy's directions, 課題, 委員発言, the Vision's
+①–⑤, the new movements, the three pillars, the open questions (pure)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.compose import Draft
+from bot.matches import direction_match
+from bot.models import Answer, Item
+from corpus.load import Corpus
+from corpus.models import NUMERALS, Strategy
+
+_NUMBER = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+           "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+_STRATEGY = re.compile(
+    r"([ⅠⅡⅢⅣⅤ])"
+    r"|(?:戦略|strategy|第)\s*(iii|ii|iv|i|v|[1-5]|[一二三四五])(?![0-9a-z])"
+    r"|(first|second|third|fourth|fifth)\s+strategy",
+    re.I,
+)
+PER_STRATEGY = ("directions", "issues", "remarks", "vision", "new_movements")
+CONFIDENT = 0.4  # the direction model's probability that lets it name the strategy meant
+
+
+@dataclass(frozen=True)
+class StructureQuestion:
+    part: str
+    strategy: str | None  # numeral
+    direction: str | None
+
+
+def asked_strategy(text: str) -> str | None:
+    """The strategy a question names: Ⅲ, 戦略3, 戦略III, 第三, "strategy 3", "third strategy"."""
+    m = _STRATEGY.search(unicodedata.normalize("NFKC", text))
+    if not m:
+        return None
+    if m.group(1):
+        return m.group(1)
+    raw = (m.group(2) or m.group(3)).lower()
+    n = int(raw) if raw.isdigit() else _NUMBER[raw]
+    return NUMERALS[n - 1]
+
+
+def read_structure_question(
+    corpus: Corpus, text: str, part: str, directions: Sequence[tuple[str, float]]
+) -> StructureQuestion:
+    numeral = asked_strategy(text)
+    folded = unicodedata.normalize("NFKC", text)
+    named = [t for t in corpus.document.direction_titles() if unicodedata.normalize("NFKC", t) in folded]
+    top, p = directions[0] if directions else (None, 0.0)
+    direction = named[0] if named else (top if p >= CONFIDENT else None)
+    if numeral is None and part in PER_STRATEGY and direction is not None:
+        numeral = corpus.document.strategy_of(direction).numeral
+    if part == "direction_items" and direction is None:
+        part = "directions"
+    return StructureQuestion(part, numeral, direction if part == "direction_items" else None)
+
+
+def _strategy_items(d: Draft, s: Strategy, part: str) -> list[Item]:
+    if part == "directions":
+        return [i for x in s.directions for i in [d.quote(x.title, ref=x.title, direction=x.title),
+                                                    *(d.quote(t, ref=x.title, direction=x.title) for t in x.items)]]
+    texts = {"issues": s.issues, "remarks": s.remarks, "vision": s.vision_directions,
+             "new_movements": s.new_movements}[part]
+    return [d.quote(t, ref=s.numeral) for t in texts]
+
+
+def _per_strategy(d: Draft, q: StructureQuestion) -> str:
+    doc = d.corpus.document
+    if q.strategy is None:
+        for s in doc.strategies:
+            d.add("structure", _strategy_items(d, s, q.part), title=d.strategy(s.numeral))
+        return d.w.say("structure.lead_all", part=d.w.say(f"structure.parts.{q.part}"))
+    s = doc.strategy(q.strategy)
+    d.add("structure", _strategy_items(d, s, q.part), title=d.strategy(s.numeral))
+    if q.part == "directions":
+        titles = d.w.join([d.w.quoted(x.title if d.lang == "ja" else f"{x.title} ({d.corpus.gloss(x.title)})")
+                           for x in s.directions])
+        return d.w.say("structure.lead_directions", strategy=d.strategy(s.numeral), titles=titles,
+                       n=len(s.directions))
+    n = len(_strategy_items(d, s, q.part))
+    return d.w.say(f"structure.lead_{q.part}", strategy=d.strategy(s.numeral), n=n)
+
+
+def answer_structure(d: Draft, query: str, q: StructureQuestion) -> Answer:
+    doc, corpus = d.corpus.document, d.corpus
+    presented: list[str] = []
+    if q.part in PER_STRATEGY:
+        lead = _per_strategy(d, q)
+        if q.part == "directions" and q.strategy:
+            presented = [x.title for x in doc.strategy(q.strategy).directions]
+    elif q.part == "direction_items" and q.direction:
+        s = doc.strategy_of(q.direction)
+        x = next(x for x in s.directions if x.title == q.direction)
+        d.add("directions", [d.quote(t, ref=x.title, direction=x.title) for t in [x.title, *x.items]])
+        items = d.w.join([d.w.quoted(t) + (f" ({corpus.gloss(t)})" if d.w.en else "") for t in x.items])
+        lead = d.w.say("structure.lead_direction_items", direction=x.title, direction_en=corpus.gloss(x.title),
+                       strategy=d.strategy(s.numeral), items=items)
+        presented = [x.title]
+    elif q.part == "pillars":
+        ba = doc.basic_approach
+        for p in ba.pillars:
+            d.add("structure", [d.quote(t, ref=p.name) for t in p.points], title=p.name)
+        pillars = d.w.join([d.w.quoted(p.name if d.lang == "ja" else corpus.gloss(p.name) or p.name)
+                            for p in ba.pillars])
+        lead = d.w.say("structure.lead_pillars", summary=ba.summary, summary_en=corpus.gloss(ba.summary),
+                       pillars=pillars)
+    elif q.part == "open_questions":
+        items = [d.quote(t) for t in doc.vision_changes.open_questions]
+        d.add("structure", items)
+        lead = d.w.say("structure.lead_open_questions", n=len(items))
+    else:  # the five strategies
+        d.add("structure", [d.quote(s.heading, ref=s.numeral) for s in doc.strategies])
+        lead = d.w.say("structure.lead_strategies", titles=d.w.join([d.strategy(s.numeral) for s in doc.strategies]))
+    return d.finish(
+        query,
+        "structure",
+        lead,
+        directions=[direction_match(corpus, t, 1.0) for t in presented],
+        primary=len(presented),
+    )

@@ -1,0 +1,207 @@
+"""Questions about the survey: which table, year(s), row or rank — and an answer whose first
+sentence gives the figure, with the table behind it (pure, given the models' readings)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.compose import Draft
+from bot.models import Answer, Item, SurveyFact
+from corpus.load import Corpus
+from corpus.models import PercentRow, SurveyTable
+
+_EARLIER = re.compile(
+    r"令和\s*4|r\s*4\b|2022|昨年|前年|去年|前回|last year|previous year|year before|prior year", re.I
+)
+_LATER = re.compile(r"令和\s*5|r\s*5\b|2023|今年|直近|最新|this year|latest|most recent", re.I)
+_KANJI = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+          "eighth": 8, "ninth": 9, "tenth": 10, "top": 1}
+_ORDINAL = re.compile(
+    r"(\d+|[一二三四五六七八九十])\s*(?:位|番目|番手|st\b|nd\b|rd\b|th\b)"
+    r"|(?:rank(?:ed)?|number|no\.)\s*#?(\d+)|#(\d+)"
+    r"|\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class SurveyQuestion:
+    table: str  # a table id, "profile" or "overview"
+    ask: str  # top | rank | share | change | list | count | period | purpose
+    years: tuple[str, ...]  # the year labels asked about, oldest first
+    row: str | None = None  # the row label asked about
+    rank: int | None = None  # the rank asked for
+    group: str | None = None  # the profile group asked about
+
+
+def asked_rank(text: str) -> int | None:
+    """An explicit position ("2位", "3番目", "second", "rank 4"); "一番" alone means the top."""
+    m = _ORDINAL.search(unicodedata.normalize("NFKC", text))
+    if not m:
+        return None
+    raw = next(g for g in m.groups() if g)
+    if raw.isdigit():
+        return int(raw)
+    return _KANJI.get(raw) or _WORDS.get(raw.lower())
+
+
+def asked_years(text: str, change: bool, years: Sequence[str]) -> tuple[str, ...]:
+    """The survey years a question means: both for a change, else the one it names, else the latest."""
+    folded = unicodedata.normalize("NFKC", text)
+    earlier, later = bool(_EARLIER.search(folded)), bool(_LATER.search(folded))
+    if change or (earlier and later):
+        return tuple(years)
+    return (years[0],) if earlier else (years[-1],)
+
+
+def table_of(corpus: Corpus, table_id: str) -> SurveyTable:
+    return next(t for t in corpus.document.survey.tables if t.id == table_id)
+
+
+def _row(table: SurveyTable, year: str, label: str) -> PercentRow | None:
+    rows = next(y.rows for y in table.years if y.year == year)
+    key = unicodedata.normalize("NFKC", label)
+    return next((r for r in rows if unicodedata.normalize("NFKC", r.label) == key), None)
+
+
+def fact(corpus: Corpus, table_id: str, year: str, row: PercentRow) -> SurveyFact:
+    sv = corpus.document.survey
+    return SurveyFact(table_id, table_of(corpus, table_id).title, year, row.rank, row.label, row.percent,
+                      sv.respondents)
+
+
+def context_facts(corpus: Corpus, directions: Sequence[str]) -> list[SurveyFact]:
+    """For the first direction, the survey row the project links to it (aids.yaml survey_links)."""
+    links = corpus.aids.survey_links
+    for title in directions[:1]:
+        for table_id in ("management_issues", "support_wanted"):
+            for label, linked in links.get(table_id, {}).items():
+                table = table_of(corpus, table_id)
+                year = table.years[-1].year
+                if title in linked and (row := _row(table, year, label)) is not None:
+                    return [fact(corpus, table_id, year, row)]
+    return []
+
+
+def _year(d: Draft, year: str) -> str:
+    return d.corpus.gloss(year) or year if d.w.en else year
+
+
+def _table_name(d: Draft, table_id: str) -> str:
+    return str(d.w.say(f"survey.tables.{table_id}"))
+
+
+def fact_item(d: Draft, f: SurveyFact) -> Item:
+    chunk = d.passages.survey_tables.get(f"{f.table}:{f.year}")
+    text = d.w.say(
+        "problem.survey_item",
+        label=f.label,
+        label_en=d.corpus.gloss(f.label),
+        table=_table_name(d, f.table),
+        percent=f.percent,
+        year=_year(d, f.year),
+        rank=f.rank,
+    )
+    return d.line(text, ref=f.table, cite=d.cite(chunk))
+
+
+def _table_items(d: Draft, table_id: str, year: str) -> list[Item]:
+    table = table_of(d.corpus, table_id)
+    rows = next(y.rows for y in table.years if y.year == year)
+    cite = d.cite(d.passages.survey_tables.get(f"{table_id}:{year}"))
+    head = d.line(d.w.say("survey.year_head", year=_year(d, year)), ref=f"{table_id}:{year}", cite=cite)
+    lines = [
+        d.line(
+            d.w.say("survey.row", rank=r.rank, label=r.label, label_en=d.corpus.gloss(r.label), percent=r.percent),
+            ref=f"{table_id}:{year}",
+            cite=cite,
+        )
+        for r in rows
+    ]
+    return [head, *lines]
+
+
+def _overview(d: Draft, q: SurveyQuestion) -> str:
+    sv = d.corpus.document.survey
+    period = d.corpus.gloss(sv.period) or sv.period if d.w.en else sv.period
+    d.add("facts", [d.quote(sv.respondents_quote), d.quote(sv.period), d.quote(sv.purpose)])
+    if q.ask == "purpose":
+        return d.w.say("survey.lead_purpose", purpose=sv.purpose, purpose_en=d.corpus.gloss(sv.purpose),
+                       period=period, respondents=f"{sv.respondents:,}")
+    return d.w.say("survey.lead_overview", period=period, respondents=f"{sv.respondents:,}")
+
+
+def _profile(d: Draft, q: SurveyQuestion) -> str:
+    sv = d.corpus.document.survey
+    groups = [g for g in sv.profile if g.name == q.group] or list(sv.profile)
+    leads = []
+    for g in groups:
+        rows = d.w.join([
+            d.w.say("survey.profile_row", label=r.label, label_en=d.corpus.gloss(r.label), percent=r.percent)
+            for r in g.rows
+        ])
+        name = d.corpus.gloss(g.name) or g.name if d.w.en else g.name
+        leads.append(d.w.say("survey.lead_profile", respondents=f"{sv.respondents:,}", group=name, rows=rows))
+        d.add("survey", [d.line(leads[-1], ref=g.name, cite=d.cite(d.passages.survey_profile.get(g.name)))])
+    return " ".join(leads)
+
+
+def _figures(d: Draft, q: SurveyQuestion) -> tuple[str, list[SurveyFact]]:
+    corpus, w = d.corpus, d.w
+    table = table_of(corpus, q.table)
+    name = _table_name(d, q.table)
+    respondents = f"{corpus.document.survey.respondents:,}"
+    found = [(y, r) for y in q.years if q.row and (r := _row(table, y, q.row)) is not None]
+    if q.row and found:
+        facts = [fact(corpus, q.table, y, r) for y, r in found]
+        if len(q.years) == 2 and len(found) == 2:
+            (y1, r1), (y2, r2) = found
+            lead = w.say("survey.lead_change", table=name, label=r2.label, label_en=corpus.gloss(r2.label),
+                         year1=_year(d, y1), percent1=r1.percent, rank1=r1.rank,
+                         year2=_year(d, y2), percent2=r2.percent, rank2=r2.rank)
+        elif len(q.years) == 2:
+            (y, r), other = found[0], next(x for x in q.years if x != found[0][0])
+            lead = w.say("survey.lead_only_in", table=name, label=r.label, label_en=corpus.gloss(r.label),
+                         year=_year(d, y), percent=r.percent, rank=r.rank, other_year=_year(d, other))
+        else:
+            y, r = found[0]
+            lead = w.say("survey.lead_share", year=_year(d, y), respondents=respondents, table=name,
+                         label=r.label, label_en=corpus.gloss(r.label), percent=r.percent, rank=r.rank)
+        return lead, facts
+    if q.row and not found:  # asked about a row that one year lacks: answer from the year that has it
+        other = [y.year for y in table.years if _row(table, y.year, q.row) is not None]
+        if other:
+            return _figures(d, SurveyQuestion(q.table, q.ask, (*q.years, *other)[-2:], q.row, q.rank, q.group))
+    year = q.years[-1]
+    rows = next(y.rows for y in table.years if y.year == year)
+    if q.ask == "change" and not q.row and (notes := table.notes):
+        return w.say("survey.lead_table_change", table=name, note=notes[0], note_en=corpus.gloss(notes[0])), []
+    if q.ask == "list":
+        return w.say("survey.lead_list", year=_year(d, year), respondents=respondents, table=name,
+                     n=len(rows)), []
+    rank = q.rank if q.rank and q.rank <= len(rows) else 1
+    r = next(x for x in rows if x.rank == rank)
+    key = "survey.lead_top" if rank == 1 else "survey.lead_rank"
+    lead = w.say(key, year=_year(d, year), respondents=respondents, table=name, label=r.label,
+                 label_en=corpus.gloss(r.label), percent=r.percent, rank=rank)
+    return lead, [fact(corpus, q.table, year, r)]
+
+
+def answer_survey(d: Draft, query: str, q: SurveyQuestion) -> Answer:
+    facts: list[SurveyFact] = []
+    if q.table == "overview":
+        lead = _overview(d, q)
+    elif q.table == "profile":
+        lead = _profile(d, q)
+    else:
+        lead, facts = _figures(d, q)
+        table = table_of(d.corpus, q.table)
+        shown = sorted({f.year for f in facts} | set(q.years), key=[y.year for y in table.years].index)
+        d.add("survey", [i for y in shown for i in _table_items(d, q.table, y)])
+        notes = d.passages.survey_notes.get(q.table, [])
+        d.add("facts", [d.quote(n) for n in table.notes if any(c.quote for c in notes)])
+    return d.finish(query, "survey", lead, survey=facts)

@@ -1,0 +1,90 @@
+"""Reading a survey question: table and kind of ask from the models, row and years from the text.
+
+A row is the one whose label shares the question's words, or — for owners' own words
+("お金の調達", "staff shortage") — whose label (with its English gloss) stands out in
+similarity from the table's other labels. Tuned on the labelled survey examples.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.answers.survey import SurveyQuestion, asked_rank, asked_years
+from corpus.load import Corpus
+
+# Tokens too common in row labels to say which row a question means.
+GENERIC = frozenset({"対応", "支援", "強化", "取組", "取り組み", "向ける", "為", "等", "導入", "不足"})
+LEXICAL_MIN = 0.5  # share of a label's own words found in the question
+STANDOUT_MIN = 0.02  # best label's similarity above the median label's
+
+
+@dataclass(frozen=True)
+class RowMatcher:
+    labels: dict[str, tuple[str, ...]]  # table id (or "profile") -> its row labels
+    vectors: dict[str, np.ndarray]  # row label -> vector of "label (gloss)"
+    tokens: Callable[[str], list[str]]
+
+    def match(self, table: str, text: str, vector: np.ndarray, open_ask: bool) -> str | None:
+        labels = self.labels.get(table, ())
+        if not labels:
+            return None
+        words = set(self.tokens(text))
+        lexical = []
+        for label in labels:
+            own = set(self.tokens(label)) - GENERIC
+            lexical.append(len(words & own) / max(len(own), 1))
+        best_lex = int(np.argmax(lexical))
+        if lexical[best_lex] >= LEXICAL_MIN:
+            return labels[best_lex]
+        if open_ask:  # "what is the top item?" names no row
+            return None
+        sims = np.array([float(self.vectors[label] @ vector) for label in labels])
+        best = int(np.argmax(sims))
+        return labels[best] if sims[best] - float(np.median(sims)) >= STANDOUT_MIN else None
+
+
+def row_labels(corpus: Corpus) -> dict[str, tuple[str, ...]]:
+    sv = corpus.document.survey
+    out = {t.id: tuple(dict.fromkeys(r.label for y in t.years for r in y.rows)) for t in sv.tables}
+    out["profile"] = tuple(dict.fromkeys(r.label for g in sv.profile for r in g.rows))
+    return out
+
+
+def label_text(corpus: Corpus, label: str) -> str:
+    gloss = corpus.gloss(label)
+    return f"{label} ({gloss})" if gloss else label
+
+
+def _group_of(corpus: Corpus, row: str | None, text: str, tokens: Callable[[str], list[str]]) -> str | None:
+    sv = corpus.document.survey
+    if row:
+        return next((g.name for g in sv.profile if any(r.label == row for r in g.rows)), None)
+    words = set(tokens(text)) | set(tokens(unicodedata.normalize("NFKC", text)))
+    for g in sv.profile:
+        names = set(tokens(g.name)) | set(tokens(corpus.gloss(g.name)))
+        if words & names:
+            return g.name
+    return None
+
+
+def read_survey_question(
+    corpus: Corpus,
+    text: str,
+    vector: np.ndarray,
+    tables: Sequence[tuple[str, float]],
+    asks: Sequence[tuple[str, float]],
+    rows: RowMatcher,
+) -> SurveyQuestion:
+    table, ask = tables[0][0], asks[0][0]
+    if table in ("overview",):
+        return SurveyQuestion(table, ask, ())
+    rank = asked_rank(text)
+    row = rows.match(table, text, vector, open_ask=ask in ("top", "list") or rank is not None)
+    if table == "profile":
+        return SurveyQuestion(table, ask, (), row, None, _group_of(corpus, row, text, rows.tokens))
+    years = tuple(y.year for y in next(t for t in corpus.document.survey.tables if t.id == table).years)
+    return SurveyQuestion(table, ask, asked_years(text, ask == "change", years), row, rank)

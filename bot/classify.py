@@ -1,0 +1,136 @@
+"""Step 2 of a question: what was asked — learned from the labelled examples.
+
+Each clause of the message is classified on its own in-context vector, so that a message
+can be a problem *and* carry a question the document can't answer (reported as not
+covered) or an instruction to the bot (ignored): the message's type is that of its content.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from bot.learn import BinaryModels, FitCache, Hybrid
+from bot.training import MultiLabelSet, TrainingSet
+from bot.understand import Message
+
+CONTENT = ("problem", "survey", "case", "structure")
+DECLINE = ("out_of_scope", "instruction")
+VectorsOf = Callable[[Sequence[str]], np.ndarray]
+TokensOf = Callable[[str], list[str]]
+
+
+@dataclass(frozen=True)
+class Classifiers:
+    types: Hybrid
+    directions: Hybrid
+    programs: BinaryModels
+    tables: Hybrid
+    asks: Hybrid
+    parts: Hybrid
+    aspects: Hybrid
+    intents: Hybrid
+    topics: Hybrid
+    about: Hybrid
+
+
+def fit_classifiers(
+    sets: Sequence[TrainingSet],
+    programs: MultiLabelSet,
+    vectors_of: VectorsOf,
+    tokens_of: TokensOf,
+    cache: FitCache,
+    strength: Mapping[str, float],
+    token_weight: Mapping[str, float],
+) -> Classifiers:
+    """Fit (or read back) every model.
+
+    ``strength``: inverse regularization per model (``<name>`` for the vector model,
+    ``<name>_tokens`` for the token model); ``token_weight``: the token model's share.
+    """
+    fitted = {}
+    for s in sets:
+        dense = cache.softmax(vectors_of(s.texts), s.labels, strength.get(s.name, 8.0))
+        sparse = cache.sparse([tokens_of(t) for t in s.texts], s.labels, strength.get(f"{s.name}_tokens", 8.0))
+        fitted[s.name] = Hybrid(dense, sparse, token_weight.get(s.name, 0.0))
+    prog = cache.binary(
+        vectors_of(programs.texts), programs.targets, programs.labels, strength.get("programs", 8.0)
+    )
+    return Classifiers(programs=prog, **fitted)
+
+
+@dataclass(frozen=True)
+class ClauseReading:
+    text: str
+    vector: np.ndarray
+    tokens: tuple[str, ...]
+    types: dict[str, float]
+    label: str  # its type, after the decline thresholds
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the message asks, before anything is retrieved."""
+
+    kind: str  # a content type, followup, filler (nothing to go on), out_of_scope or instruction
+    vector: np.ndarray  # the message's content: mean of its content clauses (or the whole)
+    tokens: tuple[str, ...]  # the content's words
+    clauses: tuple[ClauseReading, ...]
+    ignored: tuple[str, ...] = ()  # clauses read as instructions to the bot, not questions
+    not_covered: tuple[str, ...] = ()  # clauses the document cannot answer
+
+    def content(self) -> list[ClauseReading]:
+        return [c for c in self.clauses if c.label in CONTENT]
+
+
+def label_of(types: Mapping[str, float], decline_min: Mapping[str, float]) -> str:
+    """The most likely type; a decline type only when it clears its own threshold (pure)."""
+    ranked = sorted(types.items(), key=lambda kv: -kv[1])
+    for label, p in ranked:
+        if label in DECLINE and p < decline_min.get(label, 0.0):
+            continue
+        return label
+    return ranked[0][0]
+
+
+def _normalize(v: np.ndarray) -> np.ndarray:
+    return v / max(float(np.linalg.norm(v)), 1e-12)
+
+
+def read_kinds(
+    message: Message,
+    vector: np.ndarray,
+    clause_vectors: np.ndarray,
+    tokens_of: TokensOf,
+    types: Hybrid,
+    decline_min: Mapping[str, float],
+) -> Reading:
+    texts = [c.text for c in message.clauses] or [message.search]
+    clauses = []
+    for text, v in zip(texts, clause_vectors, strict=True):
+        toks = tuple(tokens_of(text))
+        t = types.of(v, toks)
+        clauses.append(ClauseReading(text, v, toks, t, label_of(t, decline_min)))
+    labels = [c.label for c in clauses]
+    content = [c for c in clauses if c.label in CONTENT]
+    every = tuple(t for c in clauses for t in c.tokens)
+    if content:
+        mass = {k: sum(c.types[k] for c in content) for k in CONTENT}
+        kind = max(mass, key=lambda k: mass[k])
+        some = len(content) < len(clauses)
+        weights = np.array([len(c.text) for c in content], dtype=np.float32)
+        mean = _normalize((np.array([c.vector for c in content]) * weights[:, None]).sum(axis=0)) if some else vector
+        return Reading(
+            kind,
+            mean,
+            tuple(t for c in content for t in c.tokens) if some else every,
+            tuple(clauses),
+            ignored=tuple(c.text for c in clauses if c.label == "instruction"),
+            not_covered=tuple(c.text for c in clauses if c.label == "out_of_scope"),
+        )
+    for kind in ("followup", "instruction", "out_of_scope"):
+        if kind in labels:
+            return Reading(kind, vector, every, tuple(clauses))
+    return Reading("filler", vector, every, tuple(clauses))

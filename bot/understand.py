@@ -1,0 +1,94 @@
+"""Step 1 of a question: read the message — clean it, tell its language, find its clauses.
+
+Clauses are where a message may change subject: sentence ends, line breaks, slashes, list
+markers, 「〜し、」 chains, English ", and we …". Splitting is cheap and generous on purpose:
+whether a clause really raises a problem of its own is decided later, by the learned
+models, from how confidently the clause alone points somewhere else.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from bot.romaji import looks_like_romaji, to_kana
+from bot.text import clean_query, detect_lang
+
+_BOUNDARY = re.compile(
+    r"[。！？!?\n；;]+"  # sentence ends and line breaks
+    r"|(?<=\S)\.\s+(?=\D)"  # a full stop between sentences (English, or romaji turned into kana)
+    r"|\s*[／/|]\s*"  # slashes between parts
+    r"|\s*[①-⑩]\s*|(?:^|\s)\(?\d[.)．）]\s+"  # list markers
+    r"|(?<=[しどが])[、,]\s*"  # 「〜し、」「〜けど、」「〜が、」
+    r"|,\s*(?:and|but|also|plus)\s+|\s+and\s+(?=(?:also\s+)?(?:we|i|our|my|they|it)\b)",
+    re.I,
+)
+_MARKUP = re.compile(r"<[^>]*>|\[[^\]]*\]\([^)]*\)|https?://\S+|&[a-z]+;|[`*_#>~|{}\[\]()<>=\"'/\\]")
+_LETTER = re.compile(r"[^\W\d_]")
+MIN_CLAUSE_CHARS = 4  # Japanese characters, or
+MIN_CLAUSE_WORDS = 3  # English words
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str
+    start: int  # offsets into Message.search
+    end: int
+
+
+@dataclass(frozen=True)
+class Message:
+    text: str  # as typed, cleaned (control characters, length)
+    lang: str  # the language to answer in
+    search: str  # what retrieval and the models read: romaji turned into kana
+    clauses: tuple[Clause, ...]
+    romaji: bool = False
+    markup_only: bool = False  # nothing but tags, links or symbols
+    notices: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _big_enough(text: str) -> bool:
+    if detect_lang(text) == "en":
+        return len(re.findall(r"[A-Za-z]+", text)) >= MIN_CLAUSE_WORDS
+    return len(re.sub(r"\W", "", text)) >= MIN_CLAUSE_CHARS
+
+
+def split_clauses(text: str) -> list[Clause]:
+    """The message's clauses; a fragment too small to say anything joins the one before it."""
+    out: list[Clause] = []
+    start = 0
+    for m in [*_BOUNDARY.finditer(text), None]:
+        end = m.start() if m else len(text)
+        piece = text[start:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            clause = Clause(piece.strip(), start + lead, start + lead + len(piece.strip()))
+            if out and not _big_enough(clause.text):
+                prev = out[-1]
+                out[-1] = Clause(text[prev.start : clause.end], prev.start, clause.end)
+            else:
+                out.append(clause)
+        if m:
+            start = m.end()
+    if len(out) >= 2 and not _big_enough(out[0].text):  # a small opening joins the next clause
+        first, second = out[0], out[1]
+        out[:2] = [Clause(text[first.start : second.end], first.start, second.end)]
+    return out
+
+
+def read_message(raw: str, max_chars: int, lang: str | None = None) -> Message:
+    cleaned = clean_query(raw, max_chars)
+    text = cleaned.text
+    romaji = looks_like_romaji(text)
+    search = to_kana(text) if romaji else text
+    markup_only = bool(text) and not _LETTER.search(_MARKUP.sub(" ", text))
+    answer_lang = lang or ("ja" if romaji else detect_lang(text))
+    return Message(
+        text=text,
+        lang=answer_lang,
+        search=search,
+        clauses=tuple(split_clauses(search)),
+        romaji=romaji,
+        markup_only=markup_only,
+        notices=tuple(cleaned.notices),
+    )
