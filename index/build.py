@@ -41,12 +41,14 @@ def open_index(
     chunks: Sequence[Chunk],
     progress: Progress | None = None,
     rebuild: bool = False,
+    backend: str | None = None,
 ) -> OpenIndex:
+    """``backend`` None: SMENAVI_EMBEDDING_BACKEND, else the default (index.backends)."""
     say = progress or (lambda _m: None)
     started = time.perf_counter()
     say(f"loading embedding model {model}")
-    embeddings = E5Embeddings(model, cache_dir=model_cache, progress=say)
-    store = ChunkStore(cfg, embeddings, model)
+    embeddings = E5Embeddings(model, cache_dir=model_cache, backend=backend, progress=say)
+    store = ChunkStore(cfg, embeddings, model, embeddings.backend)
     if rebuild:
         say(f"clearing {cfg.location()}")
         store.reset()
