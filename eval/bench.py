@@ -91,16 +91,18 @@ def index_build(bot_options: Sequence[str]) -> dict[str, Any]:
 def cli_cold_start(bot_options: Sequence[str]) -> dict[str, Any]:
     """``python -m bot ask`` from a new process to its printed answer, on the built index."""
     runs = []
-    for _ in range(CLI_RUNS):
-        argv = [sys.executable, "-m", "bot", *bot_options, "ask", CLI_QUESTION]
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(argv, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        assert proc.stdout is not None
-        answered = bool(proc.stdout.read().strip())
-        _, status, usage = os.wait4(proc.pid, 0)  # this child's own peak RSS
-        if os.waitstatus_to_exitcode(status) != 0 or not answered:
-            raise RuntimeError("python -m bot ask failed")
-        runs.append((time.perf_counter() - t0, usage.ru_maxrss / 1024))
+    with tempfile.TemporaryDirectory(prefix="smenavi-cli-") as tmp:
+        rss_file = Path(tmp) / "rss"
+        for _ in range(CLI_RUNS):
+            argv = [sys.executable, "-m", "eval.peak_rss", str(rss_file), "bot", *bot_options]
+            t0 = time.perf_counter()
+            proc = subprocess.run(
+                [*argv, "ask", CLI_QUESTION], cwd=REPO_ROOT, capture_output=True, text=True, check=False
+            )
+            seconds = time.perf_counter() - t0
+            if proc.returncode != 0 or not proc.stdout.strip():
+                raise RuntimeError(f"python -m bot ask failed:\n{proc.stderr[-2000:]}")
+            runs.append((seconds, float(rss_file.read_text())))
     return {
         "median_s": round(statistics.median(s for s, _ in runs), 2),
         "runs_s": [round(s, 2) for s, _ in runs],
@@ -226,6 +228,9 @@ def run_bench(quick: bool, bot_options: Sequence[str]) -> dict[str, Any]:
     latency = warm_latency(queries, bot_options)
     log("CLI cold first answer")
     cli = cli_cold_start(bot_options)
+    # before this process loads a model: wait4's ru_maxrss of a child includes the parent's
+    log("index build from nothing")
+    build = index_build(bot_options)
     embeddings = E5Embeddings(
         settings.embedding_model, cache_dir=settings.model_cache, backend=settings.embedding_backend
     )
@@ -233,8 +238,6 @@ def run_bench(quick: bool, bot_options: Sequence[str]) -> dict[str, Any]:
     latency["encode_only"] = encode_latency(embeddings, queries)
     latency["encode_ratio_p50"] = round(latency["encode_only"]["p50_ms"] / latency["end_to_end"]["p50_ms"], 3)
     latency["encodes_per_query"] = encodes_per_query(queries)
-    log("index build from nothing")
-    build = index_build(bot_options)
     log("encoding backends")
     backends = compare_backends(queries, settings.model_cache, with_eval=not quick)
     log("scaling")

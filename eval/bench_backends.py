@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from eval.bench_scale import REPO_ROOT, log, stats
+from eval.peak_rss import vm_hwm_mb
 from index.backends import BACKENDS, DEFAULT_BACKEND
 
 EVAL_METRICS = ("dir_hit@3", "dir_hit@1", "oos_accuracy")
@@ -107,8 +107,7 @@ def _measure(spec: dict[str, Any]) -> None:
         vectors.append(embeddings.embed_query_array(q))
         ms.append((time.perf_counter() - t) * 1000)
     np.save(spec["vectors"], np.stack(vectors))
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"load_s": round(load_s, 2), "encode": stats(ms), "peak_rss_mb": round(rss, 1)}))
+    print(json.dumps({"load_s": round(load_s, 2), "encode": stats(ms), "peak_rss_mb": vm_hwm_mb()}))
 
 
 if __name__ == "__main__":

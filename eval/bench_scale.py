@@ -249,9 +249,8 @@ def fresh_start(terms: Path, cfg: Any, query_vector: np.ndarray, query_tokens: l
 
 
 def _fresh_start_child(spec: dict[str, Any]) -> None:
-    import resource
-
     from bot.keywords import KeywordIndex, tokenizer_version
+    from eval.peak_rss import vm_hwm_mb
     from index.store import ChunkStore, StoreConfig
     from index.terms import load_terms
 
@@ -269,7 +268,7 @@ def _fresh_start_child(spec: dict[str, Any]) -> None:
             {
                 "keyword_load_s": round(keyword_s, 3),
                 "open_and_search_s": round(time.perf_counter() - t0, 3),
-                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                "peak_rss_mb": vm_hwm_mb(),
             }
         )
     )
