@@ -88,11 +88,18 @@ class Recommender:
         settings = settings or Settings()
         corpus = load_corpus()
         built = build_chunks(corpus)
-        index = open_index(store_config(settings), settings.embedding_model, settings.model_cache, built, progress)
+        index = open_index(
+            store_config(settings),
+            settings.embedding_model,
+            settings.model_cache,
+            built,
+            progress,
+            backend=settings.embedding_backend,
+        )
         chunks = {c.id: c for c in index.store.all_chunks()}
         embeddings = index.embeddings
         cache_dir = settings.data_dir / "cache"
-        vectors = VectorCache(cache_dir, embeddings.model_name)
+        vectors = VectorCache(cache_dir, f"{embeddings.model_name}|{embeddings.backend}")
 
         def vectors_of(texts: Sequence[str]) -> np.ndarray:
             return vectors.vectors(list(texts), embeddings.embed_queries_array)
@@ -110,7 +117,7 @@ class Recommender:
             settings=settings,
             corpus=corpus,
             chunks=chunks,
-            keyword=KeywordIndex(list(chunks), [c.text for c in chunks.values()]),
+            keyword=index.keyword_index(list(chunks)),
             embeddings=embeddings,
             dense_search=index.store.search,
             passages=build_passages(corpus, built),

@@ -120,7 +120,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from eval.calibrate import run_calibrate
 
-    return run_calibrate(write=args.write, bot_options=_bot_options(args))
+    return run_calibrate(write=args.write, bot_options=_bot_options(args), models=args.models)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -149,8 +149,11 @@ def parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="latency, cold start, build time, memory, scaling")
     bench.add_argument("--quick", action="store_true", help="skip the 100k-chunk scaling run")
     bench.set_defaults(func=cmd_bench)
-    cal = sub.add_parser("calibrate", help="in-scope thresholds from the dev split")
-    cal.add_argument("--write", action="store_true", help="store them in bot/data/scope.yaml")
+    cal = sub.add_parser("calibrate", help="the bot's thresholds from the dev split")
+    cal.add_argument("--write", action="store_true", help="store them in bot/data/calibration.yaml")
+    cal.add_argument(
+        "--models", action="store_true", help="first choose the models' settings by cross-validation on the examples"
+    )
     cal.set_defaults(func=cmd_calibrate)
     for sp in (run, report, bench, cal):
         _add_bot_options(sp)

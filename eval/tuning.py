@@ -1,0 +1,108 @@
+"""Grid searches behind ``python -m eval calibrate`` (pure: recorded evidence in, settings out).
+
+Each search replays the bot's own decision functions (bot.classify.label_of, bot.present)
+on what the engine recorded for every dev case, so a threshold is chosen by what the owner
+would have been shown — not by a proxy score.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from itertools import product
+
+from bot.present import ProblemEvidence, Thresholds, decide
+
+GRID_WEIGHT = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
+GRID_SHOW = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
+GRID_SECOND = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 1.01)
+GRID_CLAUSE = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 1.01)
+GRID_PROGRAM = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+GRID_DECLINE = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))
+
+
+@dataclass(frozen=True)
+class ProblemCase:
+    """A dev case the engine read as a problem, with the expected answer."""
+
+    id: str
+    evidence: ProblemEvidence
+    directions: tuple[str, ...]
+    programs: tuple[str, ...]
+    several: bool  # the gold case raises several problems
+
+
+def problem_score(cases: Sequence[ProblemCase], weight: float, t: Thresholds,
+                  links: Mapping[str, Sequence[str]]) -> tuple[float, float, float, float]:
+    """(shown hit, presented precision, all of a several-problem message shown, program F1)."""
+    hit = prec = allshown = prog = 0.0
+    n_multi = 0
+    for c in cases:
+        _, choice, programs = decide(c.evidence, weight, t, links)
+        shown = choice.directions
+        hit += any(d in shown for d in c.directions)
+        prec += sum(d in c.directions for d in shown) / len(shown) if shown else 0.0
+        if c.several:
+            n_multi += 1
+            allshown += all(d in shown for d in c.directions)
+        right = len(set(programs) & set(c.programs))
+        prog += 1.0 if not programs and not c.programs else 2 * right / (len(programs) + len(c.programs))
+    n = max(len(cases), 1)
+    return hit / n, prec / n, allshown / max(n_multi, 1), prog / n
+
+
+def _best(candidates: Iterable[tuple[float, ...]], score: Callable[[tuple[float, ...]], float]) -> tuple[float, ...]:
+    """The best candidate; ties go to the one listed first (grids run from lenient to strict)."""
+    best, best_score = None, float("-inf")
+    for cand in candidates:
+        s = score(cand)
+        if s > best_score + 1e-9:
+            best, best_score = cand, s
+    assert best is not None
+    return best
+
+
+def tune_problem(
+    cases: Sequence[ProblemCase], start: Thresholds, links: Mapping[str, Sequence[str]]
+) -> tuple[float, Thresholds]:
+    """Retrieval weight and the show thresholds, then the clause threshold, then programs."""
+    singles = [c for c in cases if not c.several]
+
+    def single(cand: tuple[float, ...]) -> float:
+        w, show, second = cand
+        hit, prec, _, _ = problem_score(singles, w, replace(start, show_min=show, second_min=second), links)
+        return hit + prec
+
+    weight, show, second = _best(product(GRID_WEIGHT, GRID_SHOW, GRID_SECOND), single)
+    t = replace(start, show_min=show, second_min=second)
+
+    def several(cand: tuple[float, ...]) -> float:
+        hit, prec, allshown, _ = problem_score(cases, weight, replace(t, clause_min=cand[0]), links)
+        return hit + prec + allshown
+
+    (clause,) = _best(((x,) for x in GRID_CLAUSE), several)
+    t = replace(t, clause_min=clause)
+    (program,) = _best(((x,) for x in GRID_PROGRAM),
+                       lambda c: problem_score(cases, weight, replace(t, program_min=c[0]), links)[3])
+    return weight, replace(t, program_min=program)
+
+
+@dataclass(frozen=True)
+class ScopeCase:
+    """A dev case's clauses as the type model saw them, and whether it should be declined."""
+
+    id: str
+    lang: str
+    declined: bool  # gold
+    decide: Callable[[Mapping[str, float]], bool]  # declines under these decline thresholds?
+
+
+def tune_declines(cases: Sequence[ScopeCase], lang: str) -> dict[str, float]:
+    mine = [c for c in cases if c.lang == lang]
+
+    def accuracy(cand: tuple[float, ...]) -> float:
+        mins = {"out_of_scope": cand[0], "instruction": cand[1]}
+        return sum(c.decide(mins) == c.declined for c in mine) / max(len(mine), 1)
+
+    oos, instruction = _best(product(GRID_DECLINE, GRID_DECLINE), accuracy)
+    return {"out_of_scope": oos, "instruction": instruction}
