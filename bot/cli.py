@@ -5,14 +5,15 @@ A thin shell: each command parses flags into Settings and calls one function.
 
 from __future__ import annotations
 
-import json
+import io
+import os
 import sqlite3
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
-from bot.errors import BotError
+from bot.errors import BotError, EmptyQuestion
 from bot.settings import Settings
 from corpus.errors import CorpusError
 from index.errors import EmbeddingModelError, IndexStoreError
@@ -20,13 +21,17 @@ from index.errors import EmbeddingModelError, IndexStoreError
 USER_ERRORS = (BotError, CorpusError, EmbeddingModelError, IndexStoreError)
 
 
-def _fail(message: str, code: int = 1) -> None:
+def _fail(message: str, code: int = 1) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
 
 
-def _dump(obj: Any) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False))
+def _dump(obj: dict[str, Any]) -> None:
+    from bot.jsonl import encode_line
+
+    sys.stdout.flush()  # anything click.echo wrote goes first
+    sys.stdout.buffer.write(encode_line(obj))
+    sys.stdout.buffer.flush()
 
 
 @click.group()
@@ -34,6 +39,8 @@ def _dump(obj: Any) -> None:
 @click.option("--embedding-model", help="sentence-transformers model id or path")
 @click.option("--chroma-host", help="use a Chroma server at this host")
 @click.option("--chroma-port", type=int, help="Chroma server port")
+@click.option("--chroma-connect-timeout", type=float, help="seconds to connect to the Chroma server (3)")
+@click.option("--chroma-read-timeout", type=float, help="seconds to wait for each Chroma answer (5)")
 @click.option("--collection", help="Chroma collection name")
 @click.option("--retriever", type=click.Choice(["hybrid", "dense", "bm25"]), help="retrieval mode")
 @click.pass_context
@@ -46,6 +53,9 @@ def cli(ctx: click.Context, **overrides: Any) -> None:
 
 
 def _recommender(settings: Settings):
+    from bot.preflight import preflight
+
+    preflight(settings)  # milliseconds, so a bad folder or a dead server is told before the model loads
     from bot.engine import Recommender
 
     return Recommender.load(settings)
@@ -57,26 +67,29 @@ def _recommender(settings: Settings):
 @click.option("--jsonl", is_flag=True, help='read JSON lines {"query": …} on stdin, write one JSON line each')
 @click.pass_obj
 def ask(settings: Settings, question: str | None, as_json: bool, jsonl: bool) -> None:
-    """Answer a question (or a stream of them with --jsonl)."""
-    from bot.jsonl import answer_lines
+    """Answer a question (or a stream of them with --jsonl).
 
+    \b
+    --jsonl reads lines {"query": "…", "history": ["earlier message", …]}
+    ("history" optional, oldest first) and writes exactly one JSON line per
+    input line, in order: the answer, or {"error": "…", "query": "…"}.
+    Exit codes with --jsonl:
+      0  every line answered
+      1  some line failed (engine or Chroma store), or it could not start
+      2  some lines were bad input (not JSON, no "query", …); the rest answered
+    """
     if jsonl:
         if question is not None:
             _fail("give either a question or --jsonl, not both", 2)
-        try:
-            rec = _recommender(settings)
-        except USER_ERRORS as exc:
-            _fail(str(exc))
-        for obj in answer_lines(sys.stdin, rec):
-            _dump(obj)
-            sys.stdout.flush()
-        return
+        _ask_jsonl(settings)
     if question is None or not question.strip():
         _fail("質問が空です / the question is empty", 2)
     try:
         answer = _recommender(settings).ask(question)
+    except EmptyQuestion as exc:
+        _fail(str(exc), 2)
     except USER_ERRORS as exc:
-        _fail(str(exc), 2 if "empty" in str(exc) else 1)
+        _fail(str(exc))
     except Exception as exc:
         _fail(f"internal error ({type(exc).__name__}); please report it")
     if as_json:
@@ -85,6 +98,31 @@ def ask(settings: Settings, question: str | None, as_json: bool, jsonl: bool) ->
         for notice in answer.notices:
             click.echo(f"※ {notice}")
         click.echo(answer.answer)
+
+
+def _ask_jsonl(settings: Settings) -> NoReturn:
+    from bot import jsonl
+
+    try:
+        rec = _recommender(settings)
+    except USER_ERRORS as exc:
+        _fail(str(exc), jsonl.EXIT_FAILED)
+    try:
+        # bytes in and out: invalid UTF-8 is reported per line, never decoded away or echoed
+        code = jsonl.run(sys.stdin.buffer, sys.stdout.buffer, rec, settings.max_query_chars)
+    except BrokenPipeError:  # the reader went away (e.g. `| head`): stop quietly
+        _silence_stdout()
+        sys.exit(jsonl.EXIT_FAILED)
+    sys.exit(code)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so Python's exit-time flush does not raise again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass
 
 
 @cli.group(name="index")
@@ -97,7 +135,13 @@ def index_group() -> None:
 @click.pass_obj
 def build(settings: Settings, rebuild: bool) -> None:
     """(Re)build the index; unchanged chunks are not re-embedded."""
-    from bot.engine import stderr_progress, store_config
+    from bot.preflight import preflight
+
+    try:
+        preflight(settings)
+    except USER_ERRORS as exc:
+        _fail(str(exc))
+    from bot.engine import stderr_progress
     from corpus.chunks import build_chunks
     from corpus.load import load_corpus
     from index.build import open_index
@@ -105,18 +149,22 @@ def build(settings: Settings, rebuild: bool) -> None:
     try:
         chunks = build_chunks(load_corpus())
         opened = open_index(
-            store_config(settings),
+            settings.store_config(),
             settings.embedding_model,
             settings.model_cache,
             chunks,
             stderr_progress,
             rebuild=rebuild,
         )
+        count = opened.store.count()
     except USER_ERRORS as exc:
         _fail(str(exc))
+    if opened.moved_aside is not None:
+        moved = opened.moved_aside
+        click.echo(f"the damaged store {settings.chroma_path} was moved aside to {moved}; rebuilt it")
     r = opened.report
     click.echo(
-        f"index {settings.describe_store()}: {opened.store.count()} chunks "
+        f"index {settings.describe_store()}: {count} chunks "
         f"(+{r.added} new, -{r.removed} stale, {r.kept} unchanged) in {opened.seconds:.1f}s"
     )
 

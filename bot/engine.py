@@ -44,7 +44,7 @@ from bot.understand import Message, read_message
 from corpus.chunks import Chunk, build_chunks
 from corpus.load import Corpus, load_corpus
 from index.build import open_index
-from index.store import StoreConfig
+from index.config import StoreConfig
 from index.vectors import VectorCache
 
 Progress = Callable[[str], None]
@@ -57,7 +57,7 @@ def stderr_progress(message: str) -> None:
 
 
 def store_config(settings: Settings) -> StoreConfig:
-    return StoreConfig(settings.chroma_path, settings.collection, settings.chroma_host, settings.chroma_port)
+    return settings.store_config()
 
 
 @dataclass

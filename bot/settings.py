@@ -9,6 +9,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from index.backends import DEFAULT_BACKEND
+from index.config import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, StoreConfig
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +31,12 @@ class Settings(BaseSettings):
         default=None, description="use a Chroma server instead of the local store"
     )
     chroma_port: int = 8000
+    chroma_connect_timeout: float = Field(
+        default=DEFAULT_CONNECT_TIMEOUT, gt=0, le=600, description="seconds to connect to the Chroma server"
+    )
+    chroma_read_timeout: float = Field(
+        default=DEFAULT_READ_TIMEOUT, gt=0, le=600, description="seconds to wait for each server answer"
+    )
     collection: str = "smenavi"
     retriever: Literal["hybrid", "dense", "bm25"] = "hybrid"
     top_chunks: int = 40
@@ -50,6 +57,17 @@ class Settings(BaseSettings):
     @property
     def feedback_db(self) -> Path:
         return self.data_dir / "feedback.sqlite3"
+
+    def store_config(self) -> StoreConfig:
+        """Where the index lives, with the server timeouts (the engine should build its store from this)."""
+        return StoreConfig(
+            self.chroma_path,
+            self.collection,
+            self.chroma_host,
+            self.chroma_port,
+            self.chroma_connect_timeout,
+            self.chroma_read_timeout,
+        )
 
     def describe_store(self) -> str:
         if self.chroma_host:

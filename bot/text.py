@@ -23,12 +23,17 @@ def clean_query(raw: str, max_chars: int) -> CleanQuery:
     text = re.sub(r"[ \u3000]{2,}", " ", text).strip()
     notices: list[str] = []
     if len(text) > max_chars:
-        notices.append(
-            f"質問が長すぎるため、最初の{max_chars:,}文字だけで検索しました。"
-            f" / Your message was long; only its first {max_chars:,} characters were used."
-        )
+        notices.append(truncation_notice(max_chars))
         text = text[:max_chars].rstrip()
     return CleanQuery(text, notices)
+
+
+def truncation_notice(max_chars: int) -> str:
+    """The notice on an answer to a message cut to its first ``max_chars`` characters."""
+    return (
+        f"質問が長すぎるため、最初の{max_chars:,}文字だけで検索しました。"
+        f" / Your message was long; only its first {max_chars:,} characters were used."
+    )
 
 
 def detect_lang(text: str) -> str:

@@ -61,7 +61,7 @@ def test_jsonl_one_line_per_input_and_bad_lines(run):
         json.dumps({"query": "We want to export our products"}),
     ]
     result = run(["ask", "--jsonl"], stdin="\n".join(lines) + "\n")
-    assert result.exit_code == 0
+    assert result.exit_code == 2  # some lines were bad input; all the others were answered
     out = [json.loads(x) for x in result.stdout.splitlines()]
     assert len(out) == len(lines)
     assert out[0]["in_scope"] and "error" not in out[0]
@@ -98,9 +98,34 @@ def test_jsonl_subprocess_end_to_end(engine_settings, recommender):
         "HOME": str(Path.home()),
     }
     done = subprocess.run(args, input=stdin, capture_output=True, text=True, cwd=REPO, env=env, timeout=300)
-    assert done.returncode == 0, done.stderr[-500:]
+    assert done.returncode == 2, done.stderr[-500:]  # two bad lines, the question answered
     out = [json.loads(x) for x in done.stdout.splitlines()]
     assert len(out) == 3
     assert out[0]["directions"][0]["title"] == "適正取引の推進"
     assert "error" in out[1] and "error" in out[2]
     assert "Traceback" not in done.stderr
+
+
+def test_jsonl_hostile_lines_with_the_real_engine(run):
+    """The real engine behind the contract: each hostile line gets its one line, valid UTF-8."""
+    long_question = "値上げを言い出せない。" + "あ" * 2_500_000  # 7.5 MB
+    lines = [
+        "\ufeff".encode() + json.dumps({"query": "後継ぎがいない"}, ensure_ascii=False).encode(),
+        b'{"query": "\\ud800\\u5f8c\\u7d99\\u304e\\u304c\\u3044\\u306a\\u3044\\u0000"}',
+        b'{"query": "\xff\xfe"}',
+        b"[" * 50_000,
+        json.dumps({"query": long_question}, ensure_ascii=False).encode(),
+        b'{"query": "\\u0000\\u0007"}',
+        b"",
+    ]
+    result = run(["ask", "--jsonl"], stdin=b"\n".join(lines) + b"\n")
+    assert result.exit_code == 2  # bad lines, and every good line answered
+    out = [json.loads(x) for x in result.stdout_bytes.decode("utf-8").splitlines()]
+    assert len(out) == len(lines)
+    assert out[0]["directions"][0]["title"] == "事業承継の一層の促進"
+    assert out[1]["query"] == "\ufffd後継ぎがいない"
+    assert out[1]["directions"][0]["title"] == "事業承継の一層の促進"
+    assert "UTF-8" in out[2]["error"] and "query" not in out[2]
+    assert "nested deeper" in out[3]["error"]
+    assert out[4]["notices"] and out[4]["in_scope"] and len(out[4]["query"]) <= 2000
+    assert "empty" in out[5]["error"] and "empty" in out[6]["error"]
