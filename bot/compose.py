@@ -8,6 +8,7 @@ the same structure; the page and the desk sheet render the sections themselves.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from bot.lookup import Passages
@@ -69,7 +70,12 @@ class Draft:
         return self.w.say("strategy_ref", numeral=numeral, title=s.title, title_en=self.corpus.gloss(s.title))
 
     def company(self, company: str) -> str:
-        return self.corpus.gloss(company) or company if self.w.en else company
+        """The company's name; in English its romanization without the legal form ("Co., Ltd."),
+        whose full stops would end a sentence."""
+        if not self.w.en:
+            return company
+        gloss = self.corpus.gloss(company) or company
+        return re.sub(r",?\s*\b(?:Inc|Co|Ltd|Mfg|Corp)\b\.?", "", gloss).strip(" ,")
 
     def ward(self, ward: str) -> str:
         return self.corpus.gloss(ward) or ward if self.w.en else ward

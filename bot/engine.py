@@ -12,19 +12,19 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from bot import llm
-from bot.answers.cases import answer_case
+from bot.answers.cases import answer_case, passages_of
 from bot.answers.decline import ask_back, decline_instruction, decline_markup, decline_topic
 from bot.answers.entities import Entity, entities, named
 from bot.answers.followup import answer_followup, asked_position
 from bot.answers.problem import Uncovered, answer_problem
 from bot.answers.structure import answer_structure, read_structure_question
-from bot.answers.survey import answer_survey
+from bot.answers.survey import answer_survey, context_facts
 from bot.answers.survey_question import RowMatcher, label_text, read_survey_question, row_labels
 from bot.calibration import Calibration, load_calibration
 from bot.classify import Classifiers, Reading, fit_classifiers, read_kinds
@@ -43,11 +43,14 @@ from bot.training import all_sets
 from bot.understand import Message, read_message
 from corpus.chunks import Chunk, build_chunks
 from corpus.load import Corpus, load_corpus
+from corpus.models import Case
 from index.build import open_index
 from index.config import StoreConfig
 from index.vectors import VectorCache
 
 Progress = Callable[[str], None]
+ABOUT_MIN = 0.5  # the case-question model names the company or program described
+PASSAGE_KIND_BONUS = 0.02  # the asked kind of passage (result, what it did) wins a near tie
 MAX_HISTORY = 10  # earlier messages replayed for a follow-up; older ones cannot be referred to
 IGNORED_NOTICE = "problem.ignored"
 
@@ -73,6 +76,7 @@ class Recommender:
     calibration: Calibration
     entities: tuple[Entity, ...]
     rows: RowMatcher
+    case_vectors: dict[str, np.ndarray]  # each company passage's query-side vector
     chat_model: Any = None  # optional LangChain chat model for rephrasing (settings.llm)
 
     @property
@@ -112,6 +116,8 @@ class Recommender:
         labels = row_labels(corpus)
         texts = sorted({label for group in labels.values() for label in group})
         label_vectors = dict(zip(texts, vectors_of([label_text(corpus, t) for t in texts]), strict=True))
+        case_texts = [t for c in corpus.document.cases for _, t, _ in passages_of(c)]
+        case_vectors = dict(zip(case_texts, vectors_of(case_texts), strict=True))
         progress(f"ready: {len(chunks)} chunks, model {embeddings.model_name}")
         return cls(
             settings=settings,
@@ -125,6 +131,7 @@ class Recommender:
             calibration=calibration,
             entities=entities(corpus),
             rows=RowMatcher(labels, label_vectors, tokens),
+            case_vectors=case_vectors,
             chat_model=llm.load_chat_model(settings.llm) if settings.llm else None,
         )
 
@@ -170,7 +177,7 @@ class Recommender:
             return decline_topic(text, lang, self.models.topics.ranked(vector, words)[0][0])
         draft = Draft(lang, self.corpus, self.passages)
         if kind == "survey":
-            return self._survey(draft, message, reading)
+            return self._survey(draft, message, reading, about=previous)
         if kind == "structure":
             part = self.models.parts.ranked(vector, words)[0][0]
             directions = self.models.directions.ranked(vector, words)
@@ -247,30 +254,59 @@ class Recommender:
         notices = [draft.w.say(IGNORED_NOTICE)] if reading.ignored else []
         return answer_problem(draft, message.text, choice, ranked, programs, uncovered, notices)
 
-    def _survey(self, draft: Draft, message: Message, reading: Reading, table: str | None = None) -> Answer:
+    def _survey(
+        self, draft: Draft, message: Message, reading: Reading, table: str | None = None,
+        about: Answer | None = None,
+    ) -> Answer:
+        """``about``: the answer before, whose direction a question naming no row means
+        (「同じ悩みの会社はどれくらい？」)."""
         m = self.models
         tables = [(table, 1.0)] if table else m.tables.ranked(reading.vector, reading.tokens)
         asks = m.asks.ranked(reading.vector, reading.tokens)
         question = read_survey_question(self.corpus, message.search, reading.vector, tables, asks, self.rows)
+        if question.row is None and about is not None and about.type == "problem":
+            linked = context_facts(self.corpus, [d.title for d in about.directions[: about.primary]])
+            if linked:
+                f = linked[0]
+                question = replace(question, table=f.table, row=f.label, ask="share" if question.ask in (
+                    "top", "list", "count", "period", "purpose") else question.ask,
+                    years=question.years or (f.year,))
         return answer_survey(draft, message.text, question)
 
     def _case(self, draft: Draft, message: Message, reading: Reading, about: str = "") -> Answer:
         m, doc = self.models, self.corpus.document
         aspect = m.aspects.ranked(reading.vector, reading.tokens)[0][0]
-        found = named(f"{about} {message.search}", self.entities)
+        found = named(f"{about} {message.search}", self.entities, places=True)
         companies = [c for e in found if e.kind == "company" for c in doc.cases if c.company == e.name]
         programs = [e.name for e in found if e.kind == "program"]
         if not found and aspect != "list":
-            confident = [n for n, p in sorted(m.programs.of(reading.vector).items(), key=lambda kv: -kv[1])
-                         if p >= self.calibration.program_min]
-            if aspect == "who_used" and confident:
-                programs = confident[:1]
+            # described, not named ("商社OBに相談できる事業", "the Vietnam factory company"):
+            # the model learned from case questions, else the closest company passage
+            about, p = m.about.ranked(reading.vector, reading.tokens)[0]
+            if p >= ABOUT_MIN:
+                companies = [c for c in doc.cases if c.company == about]
+                programs = [about] if not companies else []
             else:
                 hits = self._retrieve(message.search, reading.vector).hits[:3]
                 company = next((h.chunk.case for h in hits if h.chunk.case), "")
                 companies = [c for c in doc.cases if c.company == company]
-                programs = programs or (confident[:1] if not companies else [])
-        return answer_case(draft, message.text, aspect, companies, programs)
+        passage = self._best_passage(companies[0], reading, aspect) if companies else None
+        return answer_case(draft, message.text, aspect, companies, programs, passage)
+
+    def _best_passage(self, case: Case, reading: Reading, aspect: str) -> str | None:
+        """The company's passage closest to the question (a small bonus for the asked kind)."""
+        options = passages_of(case)
+        if aspect in ("programs_used", "who_used", "list"):
+            return None
+        vectors = self.case_vectors
+        words = set(reading.tokens)
+
+        def score(option: tuple[str, str, tuple[str, ...]]) -> float:
+            kind, text, _ = option
+            overlap = len(words & set(tokens(text))) / max(len(words), 1)
+            return float(vectors[text] @ reading.vector) + 0.1 * overlap + (PASSAGE_KIND_BONUS if kind == aspect else 0)
+
+        return max(options, key=score)[1]
 
     def _followup(self, message: Message, reading: Reading, previous: Answer) -> Answer:
         draft = Draft(message.lang, self.corpus, self.passages)

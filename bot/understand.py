@@ -20,7 +20,8 @@ _BOUNDARY = re.compile(
     r"|\s*[／/|]\s*"  # slashes between parts
     r"|\s*[①-⑩]\s*|(?:^|\s)\(?\d[.)．）]\s+"  # list markers
     r"|(?<=[しどが])[、,]\s*"  # 「〜し、」「〜けど、」「〜が、」
-    r"|,\s*(?:and|but|also|plus)\s+|\s+and\s+(?=(?:also\s+)?(?:we|i|our|my|they|it)\b)",
+    r"|,\s*(?:and|but|also|plus|then)\s+|\s+and\s+(?=(?:also\s+)?(?:we|i|our|my|they|it)\b)"
+    r"|[:：]\s+",  # "…, then answer: how do I …" — what follows a colon is said apart
     re.I,
 )
 _MARKUP = re.compile(r"<[^>]*>|\[[^\]]*\]\([^)]*\)|https?://\S+|&[a-z]+;|[`*_#>~|{}\[\]()<>=\"'/\\]")

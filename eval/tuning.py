@@ -45,10 +45,23 @@ def problem_score(cases: Sequence[ProblemCase], weight: float, t: Thresholds,
         if c.several:
             n_multi += 1
             allshown += all(d in shown for d in c.directions)
-        right = len(set(programs) & set(c.programs))
-        prog += 1.0 if not programs and not c.programs else 2 * right / (len(programs) + len(c.programs))
+        prog += f_beta(programs, c.programs)
     n = max(len(cases), 1)
     return hit / n, prec / n, allshown / max(n_multi, 1), prog / n
+
+
+PROGRAM_BETA = 0.5  # a program shown where it does not belong costs more than one left out
+
+
+def f_beta(shown: Sequence[str], expected: Sequence[str], beta: float = PROGRAM_BETA) -> float:
+    """F-beta of the shown programs; 1 when neither side has any."""
+    if not shown and not expected:
+        return 1.0
+    right = len(set(shown) & set(expected))
+    if right == 0:
+        return 0.0
+    p, r = right / len(shown), right / len(expected)
+    return (1 + beta**2) * p * r / (beta**2 * p + r)
 
 
 def _best(candidates: Iterable[tuple[float, ...]], score: Callable[[tuple[float, ...]], float]) -> tuple[float, ...]:

@@ -231,11 +231,6 @@ def test_info_json_is_one_line(tmp_path, monkeypatch):
     assert json.loads(result.stdout)["source"] == "/s\u2028"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bot/engine.py (being rewritten elsewhere) builds its StoreConfig without the timeout "
-    "settings; its store_config() should return settings.store_config(). Remove this mark then.",
-)
 def test_engine_uses_the_timeout_settings():
     from bot.engine import store_config
 

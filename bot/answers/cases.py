@@ -31,7 +31,18 @@ def _case_items(d: Draft, case: Case, focus: str) -> list[Item]:
     return items
 
 
-def _lead(d: Draft, aspect: str, companies: Sequence[Case], programs: Sequence[str]) -> str:
+def passages_of(case: Case) -> list[tuple[str, str, tuple[str, ...]]]:
+    """A company's quotable passages: (kind, text, the programs an action names)."""
+    return [
+        *(("business", t, ()) for t in case.business),
+        *(("what_did", a.text, tuple(a.programs)) for a in case.actions),
+        *(("result", t, ()) for t in case.results),
+    ]
+
+
+def _lead(
+    d: Draft, aspect: str, companies: Sequence[Case], programs: Sequence[str], passage: str | None
+) -> str:
     w, corpus = d.w, d.corpus
     doc = corpus.document
     if aspect == "list" or (not companies and not programs):
@@ -47,6 +58,11 @@ def _lead(d: Draft, aspect: str, companies: Sequence[Case], programs: Sequence[s
         return w.say("case.lead_who_used", program=d.program(name), companies=users)
     case = companies[0]
     company, ward = d.company(case.company), d.ward(case.ward)
+    if passage and aspect != "programs_used":
+        used = w.join([d.program(p) for p in case.programs])
+        # the quote sits inside the lead's one sentence: its own full stop would end it early
+        return w.say("case.lead_passage", company=company, ward=ward, passage=passage.rstrip("。."),
+                     passage_en=corpus.gloss(passage).rstrip("."), programs=used)
     if aspect == "what_did":
         did = next((a.text for a in case.actions if not programs or set(programs) & set(a.programs)),
                    case.actions[0].text)
@@ -64,18 +80,25 @@ def _lead(d: Draft, aspect: str, companies: Sequence[Case], programs: Sequence[s
 
 
 def answer_case(
-    d: Draft, query: str, aspect: str, companies: Sequence[Case], programs: Sequence[str]
+    d: Draft,
+    query: str,
+    aspect: str,
+    companies: Sequence[Case],
+    programs: Sequence[str],
+    passage: str | None = None,
 ) -> Answer:
-    """``companies`` and ``programs``: what the question is about, most specific first."""
+    """``companies`` and ``programs``: what the question is about, most specific first;
+    ``passage``: the company's passage that answers it, when one does."""
     doc, corpus = d.corpus.document, d.corpus
     shown = list(companies)
     if programs and not companies:
         shown = [c for p in programs[:1] for c in doc.cases_using(p)]
     if aspect == "list" or not (shown or programs):
         shown = list(doc.cases)
-    lead = _lead(d, aspect, companies, programs)
+    lead = _lead(d, aspect, companies, programs, passage)
     d.add("cases", [i for case in shown for i in _case_items(d, case, aspect)])
-    used = list(dict.fromkeys([*programs, *(p for c in companies for p in c.programs)]))
+    focus = next((tuple(progs) for c in companies[:1] for _, text, progs in passages_of(c) if text == passage), ())
+    used = list(dict.fromkeys([*programs, *(focus or [p for c in companies for p in c.programs])]))
     links = list(dict.fromkeys(t for p in used for t in corpus.aids.programs[p].directions))
     related = []
     for title in links[:2]:

@@ -23,6 +23,7 @@ class Entity:
     name: str  # the document's name (company or program)
     kind: str  # "company" or "program"
     variants: tuple[str, ...]  # folded spellings to look for
+    places: tuple[str, ...] = ()  # its ward: points at it only in a question about the cases
 
 
 def fold(text: str) -> str:
@@ -48,9 +49,23 @@ def _company_variants(corpus: Corpus, name: str) -> tuple[str, ...]:
     return tuple(v for v in out if len(v) >= 3 and not v.endswith("っ"))
 
 
+def _places(corpus: Corpus, ward: str) -> tuple[str, ...]:
+    """The ward as written, without 区 when two characters remain, and its romanization."""
+    out = {fold(ward)}
+    if len(ward) >= 3 and ward.endswith("区"):
+        out.add(fold(ward[:-1]))
+    first = corpus.gloss(ward).split(" ")[0] if corpus.gloss(ward) else ""
+    if len(first) >= 4 and is_romaji_word(first):
+        out.add(fold(first))
+    return tuple(out)
+
+
 def entities(corpus: Corpus) -> tuple[Entity, ...]:
     doc = corpus.document
-    out = [Entity(c.company, "company", _company_variants(corpus, c.company)) for c in doc.cases]
+    out = [
+        Entity(c.company, "company", _company_variants(corpus, c.company), _places(corpus, c.ward))
+        for c in doc.cases
+    ]
     # a program's English gloss describes it ("Overseas business partnership project"); only
     # its Japanese name and the document's aliases (TSG, APT Women) identify it
     out += [Entity(p.name, "program", tuple(fold(v) for v in (p.name, *p.aliases))) for p in doc.programs]
@@ -64,6 +79,8 @@ def _bigrams(text: str) -> set[str]:
 def _near(variant: str, message: str) -> bool:
     if variant in message:
         return True
+    if variant.isascii():  # Latin names are matched exactly: English words share their letters
+        return False
     own = _bigrams(variant)
     if len(variant) >= 5 and own and len(own & _bigrams(message)) / len(own) >= BIGRAM_MIN:
         return True
@@ -78,7 +95,11 @@ def _near(variant: str, message: str) -> bool:
     return False
 
 
-def named(text: str, known: tuple[Entity, ...]) -> list[Entity]:
-    """Entities the message names, in the order of the document."""
+def named(text: str, known: tuple[Entity, ...], places: bool = False) -> list[Entity]:
+    """Entities the message names, in the order of the document; with ``places``, also the
+    companies whose ward it names (only when the question is already about the cases)."""
     message = fold(text)
-    return [e for e in known if any(_near(v, message) for v in e.variants)]
+    found = [e for e in known if any(_near(v, message) for v in e.variants)]
+    if places and not found:
+        found = [e for e in known if any(p in message for p in e.places)]
+    return found

@@ -105,9 +105,10 @@ def answer_followup(d: Draft, query: str, intent: str, position: int | None, pre
         if programs:
             d.add("programs", [i for p in programs for i in program_items(d, p)])
             shown_programs_out = programs
+    kind = {"cases": "case", "survey": "survey"}.get(intent, "problem")
     return d.finish(
         query,
-        "problem",
+        kind,
         lead,
         directions=[direction_match(corpus, t, 1.0) for t in directions],
         programs=[program_match(corpus, p, 1.0) for p in shown_programs_out],

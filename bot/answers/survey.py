@@ -14,9 +14,10 @@ from corpus.load import Corpus
 from corpus.models import PercentRow, SurveyTable
 
 _EARLIER = re.compile(
-    r"令和\s*4|r\s*4\b|2022|昨年|前年|去年|前回|last year|previous year|year before|prior year", re.I
+    r"令和\s*4|r\s*4\b|(?<![0-9])4年度|2022|昨年|前年|去年|前回|last year|previous year|year before|prior year",
+    re.I,
 )
-_LATER = re.compile(r"令和\s*5|r\s*5\b|2023|今年|直近|最新|this year|latest|most recent", re.I)
+_LATER = re.compile(r"令和\s*5|r\s*5\b|(?<![0-9])5年度|2023|今年|直近|最新|this year|latest|most recent", re.I)
 _KANJI = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
           "eighth": 8, "ninth": 9, "tenth": 10, "top": 1}
@@ -181,8 +182,9 @@ def _figures(d: Draft, q: SurveyQuestion) -> tuple[str, list[SurveyFact]]:
     if q.ask == "change" and not q.row and (notes := table.notes):
         return w.say("survey.lead_table_change", table=name, note=notes[0], note_en=corpus.gloss(notes[0])), []
     if q.ask == "list":
-        return w.say("survey.lead_list", year=_year(d, year), respondents=respondents, table=name,
-                     n=len(rows)), []
+        top = rows[0]
+        return w.say("survey.lead_list", year=_year(d, year), respondents=respondents, table=name, n=len(rows),
+                     label=top.label, label_en=corpus.gloss(top.label), percent=top.percent), []
     rank = q.rank if q.rank and q.rank <= len(rows) else 1
     r = next(x for x in rows if x.rank == rank)
     key = "survey.lead_top" if rank == 1 else "survey.lead_rank"
