@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import chromadb
 from chromadb.config import Settings as ChromaSettings
@@ -19,6 +20,9 @@ from langchain_core.embeddings import Embeddings
 
 from corpus.chunks import Chunk
 from index.errors import IndexStoreError
+
+if TYPE_CHECKING:
+    from bot.settings import Settings
 
 Progress = Callable[[str], None]
 BATCH = 64
@@ -30,6 +34,11 @@ class StoreConfig:
     collection: str = "smenavi"
     host: str | None = None
     port: int = 8000
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> StoreConfig:
+        """The store part of the one Settings object (its fields are not restated anywhere else)."""
+        return cls(settings.chroma_path, settings.collection, settings.chroma_host, settings.chroma_port)
 
     def location(self) -> str:
         where = f"http://{self.host}:{self.port}" if self.host else str(self.path)

@@ -385,6 +385,7 @@ def gated_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(app)
     from bot.app_settings import DeskSettings
+
     from bot.settings import Settings
 
     settings = Settings(data_dir=tmp_path_factory.mktemp("gated"))
