@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import re
 import sys
-import warnings
 from pathlib import Path
 
 PREFIX = "[施策ナビ]"
@@ -40,7 +39,6 @@ def setup_logging(log_file: Path) -> Path | None:
     to_file.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root.addHandler(to_file)
     logging.captureWarnings(True)  # library warnings (deprecations…) become log lines in the file
-    warnings.simplefilter("default")
     for noisy in ("httpx", "fontTools", "urllib3"):  # a line per request / per font subset
         logging.getLogger(noisy).setLevel(logging.WARNING)
     return log_file

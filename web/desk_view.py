@@ -39,6 +39,16 @@ def _counts(rows: list[tuple[str, int]], title: str, ui: LangUi, names: dict[str
     return f'<section class="sn-insight"><h3>{esc(title)}</h3>{body}</section>'
 
 
+def _downvote(v: dict[str, object], ui: LangUi) -> str:
+    """One unhelpful answer: when, the question, the owner's comment, what the answer presented."""
+    line = f"{esc(str(v['created_utc'])[:10])} — {esc(v['question'])}"
+    if v.get("comment"):
+        line += f'<div class="sn-comment">{esc(ui.comment_heading)}: {esc(v["comment"])}</div>'
+    if v.get("directions"):
+        line += f'<div class="sn-members">→ {esc(" / ".join(v["directions"]))}</div>'  # type: ignore[arg-type]
+    return line
+
+
 def insights_html(data: Insights, ui: LangUi, lang: str, logging_on: bool) -> str:
     types = {k[len("type_") :]: v for k, v in ui.root.items() if k.startswith("type_")}
     parts = ['<div class="sn-insights">']
@@ -60,16 +70,7 @@ def insights_html(data: Insights, ui: LangUi, lang: str, logging_on: bool) -> st
         f'<section class="sn-insight"><h3>{esc(ui.declined_groups)}</h3>'
         f"{_list(groups) if groups else esc(ui.no_data)}</section>"
     )
-    downs = [
-        f"{esc(str(v['created_utc'])[:10])} — {esc(v['question'])}"
-        + (f'<div class="sn-comment">💬 {esc(v["comment"])}</div>' if v.get("comment") else "")
-        + (
-            f'<div class="sn-members">→ {esc(" / ".join(v["directions"]))}</div>'
-            if v.get("directions")
-            else ""
-        )
-        for v in data.downvotes
-    ]
+    downs = [_downvote(v, ui) for v in data.downvotes]
     parts.append(
         f'<section class="sn-insight"><h3>{esc(ui.downvotes)}</h3>'
         f"{_list(downs) if downs else esc(ui.no_data)}</section>"

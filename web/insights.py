@@ -156,7 +156,8 @@ def to_csv(rows: Sequence[dict[str, object]]) -> str:
     if not rows:
         return ""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    fields = list(dict.fromkeys(k for row in rows for k in row))  # questions and votes differ
+    writer = csv.DictWriter(out, fieldnames=fields)
     writer.writeheader()
     writer.writerows({k: _flat(v) for k, v in row.items()} for row in rows)
     return out.getvalue()

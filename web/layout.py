@@ -265,8 +265,8 @@ def build_layout(
         ):
             _sign_in(page, ja)
             with page.add("desk_col", gr.Column(visible=False, elem_id="sn-desk")), gr.Tabs():
-                with gr.Tab(ja.tab_desk, id="sheet") as sheet_tab:
-                    page.add("sheet_tab", sheet_tab, label="tab_desk")
+                with gr.Tab(ja.tab_sheet, id="sheet", elem_id="sn-tab-sheet") as sheet_tab:
+                    page.add("sheet_tab", sheet_tab, label="tab_sheet")
                     _sheet(page, ja, groups)
                 with page.add(
                     "insights_tab",

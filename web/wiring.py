@@ -100,6 +100,7 @@ def groups_render(h: Handlers) -> Any:
                         label=ui.keep_label,
                         key=f"keep-{group.key}",
                         elem_classes=["sn-keep"],
+                        interactive=True,
                     )
                     memo = gr.Textbox(
                         desk.memos.get(group.key, ""),
@@ -108,6 +109,7 @@ def groups_render(h: Handlers) -> Any:
                         lines=2,
                         max_lines=12,
                         key=f"memo-{group.key}",
+                        interactive=True,
                         elem_classes=["sn-memo"],
                     )
                 keep.input(
@@ -116,7 +118,7 @@ def groups_render(h: Handlers) -> Any:
                     [page.desk, page.sheet_view, page.dl_md, page.dl_pdf],
                     **PRIVATE,
                 )
-                memo.input(
+                memo.change(
                     lambda text, d, k=group.key: h.memo(d, k, text),
                     [memo, page.desk],
                     [page.desk, page.dl_md, page.dl_pdf],
