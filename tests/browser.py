@@ -15,8 +15,14 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO / "artifacts" / "screenshots"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ANSWER_TIMEOUT_MS = 90_000
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -66,7 +72,8 @@ class Tab:
 
     def wait_answer(self, before: int) -> Any:
         self.page.wait_for_function(
-            f"document.querySelectorAll('#sn-chat .sn-answer').length > {before}", timeout=ANSWER_TIMEOUT_MS)
+            f"document.querySelectorAll('#sn-chat .sn-answer').length > {before}", timeout=ANSWER_TIMEOUT_MS
+        )
         return self.page.locator("#sn-chat .sn-answer").last
 
     def ask(self, text: str) -> Any:

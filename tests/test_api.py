@@ -71,7 +71,10 @@ def test_ask_returns_the_engines_directions(recommender: Any, tmp_path: Path) ->
     demo, url = serve(EngineSlot(engine=recommender), Settings(data_dir=tmp_path))
     try:
         client = Client(url, verbose=False)
-        for question in ("息子が継がないので会社をどうするか悩んでいる", "I have no successor for my company"):
+        for question in (
+            "息子が継がないので会社をどうするか悩んでいる",
+            "I have no successor for my company",
+        ):
             got = client.predict(question, [], None, api_name="/ask")
             own = recommender.ask(question).to_json()
             assert [d["title"] for d in got["directions"]] == [d["title"] for d in own["directions"]]
@@ -81,6 +84,7 @@ def test_ask_returns_the_engines_directions(recommender: Any, tmp_path: Path) ->
 
 
 # -- handlers without a browser --------------------------------------------------------------------
+
 
 @pytest.fixture
 def handlers(tmp_path: Path) -> Handlers:
@@ -129,8 +133,12 @@ def test_relabel_covers_every_registered_label(tmp_path: Path) -> None:
     from web.layout import build_layout
 
     with gr.Blocks():
-        page = build_layout(load_ui(), Settings(data_dir=tmp_path, desk_user="d", desk_password="p"),
-                            ["事業承継の一層の促進"], lambda _page: None)
+        page = build_layout(
+            load_ui(),
+            Settings(data_dir=tmp_path, desk_user="d", desk_password="p"),
+            ["事業承継の一層の促進"],
+            lambda _page: None,
+        )
     updates = page.relabel("en")
     assert len(updates) == len(page.relabels) >= 30
     assert updates[page.reset]["value"] == "New consultation"

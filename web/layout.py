@@ -78,6 +78,12 @@ def _chat(page: Page, ja: LangUi, limit: int) -> None:
         label="chat_label",
         placeholder="chat_placeholder",
     )
+    _votes(page, ja)
+    _examples(page, ja)
+    _input(page, ja, limit)
+
+
+def _votes(page: Page, ja: LangUi) -> None:
     page.add("vote_note", gr.HTML("", elem_id="sn-vote-note"))
     with page.add("comment_col", gr.Column(visible=False, elem_id="sn-comment")):
         page.add(
@@ -98,6 +104,9 @@ def _chat(page: Page, ja: LangUi, limit: int) -> None:
             gr.Button(ja.comment_send, size="sm", elem_id="sn-comment-send"),
             value="comment_send",
         )
+
+
+def _examples(page: Page, ja: LangUi) -> None:
     page.add(
         "examples_head",
         gr.HTML(f'<div class="sn-examples-head">{esc(ja.examples_label)}</div>'),
@@ -110,6 +119,9 @@ def _chat(page: Page, ja: LangUi, limit: int) -> None:
                 gr.Button(text, size="sm", elem_classes=["sn-example"], min_width=0),
                 lambda ui, code, i=i: gr.update(value=page.texts.examples_for(code)[i]),
             )
+
+
+def _input(page: Page, ja: LangUi, limit: int) -> None:
     page.add(
         "box",
         gr.Textbox(
