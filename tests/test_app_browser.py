@@ -61,6 +61,10 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_ready(url, proc, log, START_TIMEOUT_S)
+        # the page is up at once; on a fresh checkout the engine may still be building the index
+        from eval.load import wait_engine
+
+        wait_engine(url, START_TIMEOUT_S)
         yield url
     finally:
         proc.terminate()
