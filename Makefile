@@ -22,10 +22,12 @@ setup: $(STAMP)
 
 # Browser tests drive Debian's Chromium; never a downloaded browser.
 # A bare Debian has no Japanese font, so Chromium would draw the page's Japanese as boxes.
+# The storage tests start their own PostgreSQL server from Debian's binaries.
 system-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	dpkg -s fonts-noto-cjk >/dev/null 2>&1 || missing="$$missing fonts-noto-cjk"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian's$$missing for the browser tests"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

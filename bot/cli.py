@@ -209,7 +209,7 @@ def feedback_group() -> None:
 @click.pass_obj
 def feedback_export(settings: Settings, out_path: str | None) -> None:
     """Write every vote as one JSON line (question, presented matches, vote, UTC time)."""
-    from bot.feedback import FeedbackStore, export_jsonl
+    from web.feedback import FeedbackStore, export_jsonl
 
     store = FeedbackStore(settings.feedback_db)
     try:

@@ -1,4 +1,4 @@
-"""``python -m eval``: run | report | bench | calibrate."""
+"""``python -m eval``: run | report | bench | calibrate | load | from-feedback."""
 
 from __future__ import annotations
 
@@ -123,6 +123,18 @@ def cmd_calibrate(args: argparse.Namespace) -> int:
     return run_calibrate(write=args.write, bot_options=_bot_options(args), models=args.models)
 
 
+def cmd_load(args: argparse.Namespace) -> int:
+    from eval.load import run_load
+
+    return run_load(args)
+
+
+def cmd_from_feedback(args: argparse.Namespace) -> int:
+    from eval.from_feedback import run_from_feedback
+
+    return run_from_feedback(args)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m eval", description="Evaluate 施策ナビ against eval/gold.jsonl."
@@ -155,6 +167,20 @@ def parser() -> argparse.ArgumentParser:
         "--models", action="store_true", help="first choose the models' settings by cross-validation on the examples"
     )
     cal.set_defaults(func=cmd_calibrate)
+    load = sub.add_parser("load", help="many sessions at once against the app's /ask API")
+    load.add_argument("--sessions", type=int, default=50)
+    load.add_argument("--questions", type=int, default=3, help="questions per session, asked in turn")
+    load.add_argument("--url", help="a running app; default: start python app.py on a free port")
+    load.add_argument("--concurrency", type=int, nargs="+", default=[2],
+                      help="SMENAVI_CONCURRENCY values to compare (only without --url)")
+    load.add_argument("--ramp", type=float, default=0.0, help="sessions start spread over this many seconds")
+    load.add_argument("--think", type=float, default=0.0, help="seconds a session reads an answer")
+    load.add_argument("--write", action="store_true", help="append the rows to eval/bench.md")
+    load.set_defaults(func=cmd_load)
+    fb = sub.add_parser("from-feedback", help="reviewed 👎 answers → gold-set candidate lines")
+    fb.add_argument("--out", default="eval/candidates.jsonl", help="candidates for a human to review")
+    fb.add_argument("--database", help="SQLAlchemy URL; default: the app's database (Settings)")
+    fb.set_defaults(func=cmd_from_feedback)
     for sp in (run, report, bench, cal):
         _add_bot_options(sp)
     return p

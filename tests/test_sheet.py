@@ -1,54 +1,81 @@
-"""bot/sheet.py and bot/sheet_pdf.py: the counselor's consultation sheet."""
+"""web/sheet*.py, web/pdf_wrap.py, web/downloads.py: the counselor's consultation sheet."""
 
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import sample_answers as sa
 
-from bot.downloads import DownloadDir
-from bot.sheet import build_sheet, created_label, md_text, save_sheet, sheet_markdown, write_files
-from bot.sheet_pdf import font_path, sheet_pdf
+from web.downloads import DownloadDir, write_files
+from web.labels import load_ui
+from web.pdf_wrap import units, wrap
+from web.sheet import build_sheet, created_label, curate
+from web.sheet_md import md_text, sheet_markdown
+from web.sheet_pdf import font_path, sheet_pdf
 
 NOW = datetime(2024, 5, 1, 3, 4, 5, tzinfo=UTC)
+SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
 
 
 def conversation() -> list:
-    return [sa.succession(), sa.declined("<script>alert(1)</script>", "off_topic"), sa.overseas()]
+    return [
+        ("t1", sa.succession()),
+        ("t2", sa.declined("<script>alert(1)</script>", "off_topic")),
+        ("t3", sa.overseas()),
+        ("t4", sa.succession()),
+    ]
 
 
-def test_sheet_collects_presented_matches_deduplicated_in_order_found() -> None:
+def test_sheet_groups_by_question_and_leaves_declined_ones_out() -> None:
     sheet = build_sheet(conversation(), NOW)
-    assert [d.title for d in sheet.directions] == ["事業承継の一層の促進", "適正取引の推進", "海外展開の促進"]
-    assert [p.name for p in sheet.programs] == ["ニューマーケット開拓支援事業"]
-    assert [c.chunk_id for c in sheet.citations] == ["c-succession", "c-program", "c-overseas"]
-    assert len(sheet.survey) == 1
+    assert [g.question for g in sheet.groups] == [
+        "息子が継がないので会社をどうするか悩んでいる",
+        "海外の方をもっと詳しく",
+    ]
+    first, second = sheet.groups
+    assert first.key == "t1"  # the same question asked again merges into its first group
+    assert [d.title for d in first.directions] == ["事業承継の一層の促進", "適正取引の推進"]
+    assert [d.title for d in second.directions] == ["海外展開の促進", "事業承継の一層の促進"]
+    assert [p.name for p in first.programs] == ["ニューマーケット開拓支援事業"]
+    assert [c.chunk_id for c in second.citations] == ["c-overseas", "c-program"]
+    assert build_sheet([], NOW).empty and not sheet.empty
 
 
-def test_sheet_keeps_the_owners_questions_but_not_declined_ones() -> None:
+def test_any_item_can_be_removed_and_each_question_gets_its_memo() -> None:
     sheet = build_sheet(conversation(), NOW)
-    assert sheet.questions == ("息子が継がないので会社をどうするか悩んでいる", "海外の方をもっと詳しく")
-    assert build_sheet([sa.succession(), sa.succession()], NOW).questions == (
-        "息子が継がないので会社をどうするか悩んでいる",)
+    keys = [k for k, _, _ in sheet.groups[0].items()]
+    assert {k.split("/")[1] for k in keys} == {"direction", "program", "survey", "citation"}
+    removed = [
+        "t1/direction/適正取引の推進",
+        "t1/program/ニューマーケット開拓支援事業",
+        "t1/survey/management_issues:令和５年度:事業承継・再生への対応",
+        "t1/citation/c-program",
+    ]
+    curated = curate(sheet, removed, {"t3": "次回：海外の取引先リストを持参"})
+    first, second = curated.groups
+    assert [d.title for d in first.directions] == ["事業承継の一層の促進"]
+    assert (
+        first.programs == ()
+        and first.survey == ()
+        and [c.chunk_id for c in first.citations] == ["c-succession"]
+    )
+    assert [p.name for p in second.programs] == ["ニューマーケット開拓支援事業"]  # other groups keep theirs
+    assert second.memo == "次回：海外の取引先リストを持参" and first.memo == ""
+    md = sheet_markdown(curated, "ja")
+    part_one = md.split("## ご相談 2")[0]
+    assert "適正取引の推進" not in part_one and "ニューマーケット開拓支援事業" not in part_one
+    assert "次回：海外の取引先リストを持参" in md.split("## ご相談 2")[1]
 
 
-def test_empty_conversation_gives_an_empty_sheet() -> None:
-    assert build_sheet([], NOW).empty
-    assert not build_sheet(conversation(), NOW).empty
-
-
-def test_markdown_has_the_directions_items_programs_memo_and_citations() -> None:
-    md = sheet_markdown(build_sheet(conversation(), NOW), "次回：決算書を持参", "ja")
+def test_markdown_has_groups_directions_items_programs_and_citations() -> None:
+    md = sheet_markdown(build_sheet(conversation(), NOW), "ja")
     assert md.startswith("# 施策ナビ 相談シート\n")
+    assert "## ご相談 1: 息子が継がないので会社をどうするか悩んでいる" in md
     assert "戦略Ⅰ 経営マネジメントの強化 ＞「事業承継の一層の促進」" in md
-    assert "Ｍ＆Ａマッチングを活用した第三者承継" in md
-    assert "ニューマーケット開拓支援事業" in md and "株式会社日興エボナイト製造所（荒川区）" in md
-    assert "次回：決算書を持参" in md
+    assert "Ｍ＆Ａマッチングを活用した第三者承継" in md and "株式会社日興エボナイト製造所（荒川区）" in md
     assert "文書からの引用（位置 668–678）" in md
     assert "2024-05-01 12:04 (JST)" in md  # desks read Tokyo time
     assert created_label(build_sheet([], NOW)) == "2024-05-01 12:04 (JST)"
@@ -56,58 +83,146 @@ def test_markdown_has_the_directions_items_programs_memo_and_citations() -> None
 
 def test_markdown_escapes_user_text_so_a_viewer_shows_it_literally() -> None:
     a = sa.succession(query="<img src=x onerror=alert(1)> 後継ぎ")
-    md = sheet_markdown(build_sheet([a], NOW), "<script>alert(1)</script>\n**太字**", "ja")
+    md = sheet_markdown(
+        curate(build_sheet([("t", a)], NOW), memos={"t": "<script>alert(1)</script>\n**太字**"})
+    )
     text = re.sub(r"(?m)^\s*> ", "", md)  # blockquote markers are ours
-    assert not re.search(r"(?<!\\)[<>]", text)  # every other angle bracket is escaped
-    assert r"\<img src=x onerror=alert(1)\>" in md
-    assert r"\*\*太字\*\*" in md
+    assert not re.search(r"(?<!\\)[<>]", text)
+    assert r"\<img src=x onerror=alert(1)\>" in md and r"\*\*太字\*\*" in md
     assert md_text("a_b [c](d) #e") == r"a\_b \[c\](d) \#e"
 
 
 def test_english_sheet_marks_glosses_as_translations() -> None:
-    md = sheet_markdown(build_sheet([sa.succession(lang="en", query="No successor")], NOW), "", "en")
+    md = sheet_markdown(build_sheet([("t", sa.succession(lang="en", query="No successor"))], NOW), "en")
     assert "(訳/translation) Further promotion of business succession" in md
-    assert "Strategy Ⅰ" in md and "(none)" in md  # no memo
+    assert "## Question 1: No successor" in md and "Strategy Ⅰ" in md and "(none)" in md
+
+
+# -- line breaking ------------------------------------------------------------------------------
+
+
+def mono(text: str) -> float:
+    return float(len(text))  # one unit per character: easy to reason about
+
+
+def test_english_words_are_never_cut() -> None:
+    text = "Directions, measures and company cases are quoted from the document."
+    for width in range(12, 40):
+        lines = wrap(text, width, mono)
+        assert " ".join(lines) == text
+        assert all(len(line) <= width for line in lines)
+
+
+def test_japanese_breaks_between_characters_but_keeps_kinsoku() -> None:
+    lines = wrap("「事業承継の一層の促進」、そして「適正取引の推進」。", 8, mono)
+    assert "".join(lines) == "「事業承継の一層の促進」、そして「適正取引の推進」。"
+    assert not any(line[0] in "、。」）" for line in lines)  # no closing mark starts a line
+    assert not any(line[-1] in "「（" for line in lines)  # no opening bracket ends one
+
+
+def test_mixed_text_keeps_latin_words_whole_and_a_long_token_is_cut_only_when_it_must() -> None:
+    assert units("TSGの company") == ["TSG", "の", " ", "company"]
+    lines = wrap("Used by 株式会社日興エボナイト製造所 (FY2024) company", 10, mono)
+    assert "company" in lines and "(FY2024)" in "".join(lines)
+    assert wrap("x" * 25, 10, mono) == ["x" * 10, "x" * 10, "x" * 5]
+
+
+def test_memo_line_breaks_are_kept() -> None:
+    assert wrap("一行目\n二行目", 20, mono) == ["一行目", "二行目"]
+
+
+# -- PDF --------------------------------------------------------------------------------------------
+
+
+def long_sheet(lang: str):  # type: ignore[no-untyped-def]
+    turns = [
+        (f"t{i}", sa.succession(lang=lang, query=f"{'No successor' if lang == 'en' else '後継ぎ'} {i}"))
+        for i in range(6)
+    ]
+    return curate(build_sheet(turns, NOW), memos={"t0": "次回：決算書を持参"})
 
 
 def test_pdf_is_a_pdf_with_the_japanese_font_embedded() -> None:
-    data = sheet_pdf(build_sheet(conversation(), NOW), "次回：決算書を持参", "ja")
-    assert data.startswith(b"%PDF-")
-    assert b"IPAexGothic" in data  # the subset font, so Japanese renders without system fonts
+    data = sheet_pdf(build_sheet(conversation(), NOW), "ja")
+    assert data.startswith(b"%PDF-") and b"IPAexGothic" in data
     assert 10_000 < len(data) < 2_000_000
     assert font_path().name == "ipaexg.ttf"
+    assert sheet_pdf(build_sheet([], NOW), "en").startswith(b"%PDF-")
 
 
-@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext (poppler-utils) not installed")
-def test_pdf_text_extracts(tmp_path: Path) -> None:
-    pdf = tmp_path / "sheet.pdf"
-    pdf.write_bytes(sheet_pdf(build_sheet(conversation(), NOW), "次回：決算書を持参", "ja"))
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    assert "事業承継の一層の促進" in text and "次回：決算書を持参" in text
+pdfium = pytest.importorskip("pypdfium2", reason="pypdfium2 (a dev dependency) renders the PDF pages")
 
 
-def test_empty_sheet_still_renders_both_formats() -> None:
-    sheet = build_sheet([], NOW)
-    assert "（なし）" in sheet_markdown(sheet, "", "ja")
-    assert sheet_pdf(sheet, "", "en").startswith(b"%PDF-")
+def page_lines(data: bytes) -> list[list[str]]:
+    """The text lines of each page, as a PDF reader sees them."""
+    doc = pdfium.PdfDocument(data)
+    return [
+        [ln.strip() for ln in doc[i].get_textpage().get_text_range().splitlines() if ln.strip()]
+        for i in range(len(doc))
+    ]
 
 
-def test_write_files_and_save(tmp_path: Path) -> None:
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_pdf_pages_render_and_ink_stays_inside_the_margins(lang: str) -> None:
+    data = sheet_pdf(long_sheet(lang), lang)
+    doc = pdfium.PdfDocument(data)
+    assert len(doc) >= 2
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    for i in range(len(doc)):
+        image = doc[i].render(scale=1.5).to_pil().convert("L")
+        if i == 0:
+            image.save(SHOTS / f"sheet-pdf-{lang}-page1.png")
+        width, height = image.size
+        margin = int(width * 17 / 210)  # 18 mm margins on A4: nothing is drawn in the outer 17 mm
+        dark = [x for x in range(width) for y in range(0, height, 3) if image.getpixel((x, y)) < 160]
+        assert dark, f"page {i + 1} is blank"
+        assert min(dark) >= margin and max(dark) <= width - margin, f"page {i + 1}: text outside the margins"
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_pdf_has_no_word_cut_and_no_heading_alone_at_a_page_end(lang: str) -> None:
+    pages = page_lines(sheet_pdf(long_sheet(lang), lang))
+    text = "\n".join(line for page in pages for line in page)
+    if lang == "en":  # a line may end only where a word of the sheet's sources ends
+        sources = " ".join(
+            [
+                *load_ui().en.root.values(),
+                sa.SUCCESSION.title_en,
+                sa.FAIR_TRADE.title_en,
+                sa.NEW_MARKET.name_en,
+                "No successor",
+            ]
+        )
+        words = set(re.findall(r"[A-Za-z]+", sources))
+        for left, right in re.findall(r"([A-Za-z]+)\n([A-Za-z]+)", text):
+            assert left in words and right in words, f"a word is cut: {left}|{right}"
+    headings = {
+        "出典となる文書の箇所",
+        "相談員メモ",
+        "関連する支援策",
+        "当てはまる取組の方向性",
+        "Cited passages of the document",
+        "Counselor memo",
+        "Related support programs",
+        "Matching policy directions",
+    }
+    for number, page in enumerate(pages[:-1], start=1):
+        body = [
+            line for line in page if not line.startswith(("施策ナビ 相談シート", "施策ナビ consultation"))
+        ]
+        assert body[-1] not in headings, f"page {number} ends with the heading {body[-1]!r}"
+        assert not re.fullmatch(r"\[\d+\] .*", body[-1]), f"page {number} ends with a citation heading"
+
+
+def test_write_files_and_download_folders(tmp_path: Path) -> None:
     sheet = build_sheet(conversation(), NOW)
-    md_path, pdf_path = write_files(sheet, "memo", "ja", tmp_path / "dl")
+    md_path, pdf_path = write_files(sheet, "ja", tmp_path / "dl")
     assert md_path.read_text(encoding="utf-8").startswith("# 施策ナビ")
     assert pdf_path.read_bytes().startswith(b"%PDF-")
-    saved = save_sheet(sheet, "memo", "ja", tmp_path)
-    assert saved.parent == tmp_path / "sheets" and saved.suffix == ".md"
-    assert saved.with_suffix(".pdf").is_file()
-    assert save_sheet(sheet, "memo", "ja", tmp_path) != saved  # same second, no overwrite
-
-
-def test_download_folders_are_per_request_and_purged(tmp_path: Path) -> None:
-    downloads = DownloadDir(tmp_path / "dl", max_age_s=60)
+    downloads = DownloadDir(tmp_path / "d", max_age_s=60)
     first, second = downloads.new_folder(), downloads.new_folder()
-    assert first != second and first.parent == second.parent == tmp_path / "dl"
+    assert first != second and first.parent == second.parent == tmp_path / "d"
     downloads.purge(now=first.stat().st_mtime + 3600)
     assert not first.exists()
     downloads.close()
-    assert not (tmp_path / "dl").exists()
+    assert not (tmp_path / "d").exists()

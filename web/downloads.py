@@ -1,7 +1,8 @@
 """Short-lived files for the desk's download buttons, in one temporary folder per app run.
 
-Gradio copies a returned file into its own cache before serving it, so ours are only needed
-for a moment; older ones are purged as new ones are made, and the folder goes at exit.
+Gradio copies a returned file into its own cache before serving it, so ours are only needed for
+a moment; older ones are purged as new ones are made, and the folder goes at exit. Each request
+gets a fresh random folder, so one session's file name never leads to another's sheet.
 """
 
 from __future__ import annotations
@@ -11,6 +12,10 @@ import shutil
 import tempfile
 import time
 from pathlib import Path
+
+from web.sheet import Sheet, file_stem
+from web.sheet_md import sheet_markdown
+from web.sheet_pdf import sheet_pdf
 
 MAX_AGE_S = 600
 
@@ -35,3 +40,13 @@ class DownloadDir:
 
     def close(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def write_files(sheet: Sheet, lang: str, folder: Path) -> tuple[Path, Path]:
+    """Markdown and PDF of a curated sheet, in ``folder`` (a per-request temporary folder)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = file_stem(sheet)
+    md_path, pdf_path = folder / f"{stem}.md", folder / f"{stem}.pdf"
+    md_path.write_text(sheet_markdown(sheet, lang), encoding="utf-8")
+    pdf_path.write_bytes(sheet_pdf(sheet, lang))
+    return md_path, pdf_path

@@ -1,8 +1,8 @@
 """One person's conversation with the bot: turns, history for follow-ups, chat messages.
 
-Each browser session holds its own Conversation (in gr.State), so two people never see
-or influence each other's history. Failures become a polite message in the chat; the
-traceback goes to the server log only.
+Each browser session holds its own Conversation (in gr.State), so two people never see or
+influence each other's history. Failures become a polite message in the chat; the traceback goes
+to the server log only, without the question.
 """
 
 from __future__ import annotations
@@ -12,21 +12,19 @@ import re
 import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any
 
 from bot.errors import BotError, EmptyQuestion
 from bot.models import Answer
-from bot.render import render_answer, render_message, render_user
 from bot.text import detect_lang
-from bot.ui_text import load_ui
+from web.engine_slot import Asker, StillStarting
+from web.labels import load_ui
+from web.limits import clean_message
+from web.render import render_answer, render_message, render_user
 
 log = logging.getLogger("smenavi.app")
 _LETTER = re.compile(r"[^\W\d_]")
 MAX_TURNS = 100  # a runaway session must not grow server memory without bound
-
-
-class Asker(Protocol):
-    def ask(self, raw: str, history: Sequence[Answer] = ()) -> Answer: ...
 
 
 @dataclass
@@ -63,20 +61,31 @@ class Conversation:
         return out
 
 
-def take_turn(bot: Asker, conv: Conversation, text: str,
-              strategy_en: Mapping[str, str] | None = None, ui_lang: str = "ja") -> Turn:
-    """Ask, render and append one turn; never raises.
+def message_lang(text: str, fallback: str) -> str:
+    """The language to speak about a message in: its own, or the page's when it has no letters."""
+    return detect_lang(text) if _LETTER.search(text) else fallback
 
-    Messages about the turn follow the question's language, like answers do; a message with
-    no letters to tell by gets the page's language.
-    """
-    lang = detect_lang(text) if _LETTER.search(text) else ui_lang
-    ui = load_ui().for_lang(lang)
+
+def take_turn(
+    bot: Asker,
+    conv: Conversation,
+    raw: str,
+    strategy_en: Mapping[str, str] | None = None,
+    ui_lang: str = "ja",
+    limit: int = 10_000,
+) -> Turn:
+    """Ask, render and append one turn; never raises. Only the capped text is kept or echoed."""
+    message = clean_message(raw, limit, ui_lang)
+    text = message.text
+    ui = load_ui().for_lang(message_lang(text, ui_lang))
     try:
         answer = bot.ask(text, conv.answers())
+        answer.notices = message.notices + answer.notices
         turn = Turn(text, render_answer(answer, strategy_en), answer)
     except EmptyQuestion:
         turn = Turn(text, render_message(ui.error_empty, "error"))
+    except StillStarting as exc:
+        turn = Turn(text, render_message(ui.start_failed if exc.failed else ui.still_starting, "info"))
     except BotError as exc:  # its message is written to be shown as is
         turn = Turn(text, render_message(str(exc), "error"))
     except Exception:

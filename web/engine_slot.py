@@ -1,0 +1,134 @@
+"""The engine, loaded in the background so the page answers HTTP at once (issue 10, item 4).
+
+``python app.py`` opens the port first and loads corpus, model and index on a thread. A question
+asked meanwhile *waits* for the engine (up to ``Settings.start_wait_s``) instead of being turned
+away: the owner already typed it, the page says 「準備中…」, and a warm start takes seconds, so
+waiting loses nothing while a "try again" would lose the question. Only past the wait (a first
+start building the index) does the owner get a polite "still starting" message.
+
+It also adapts the engine's one function-level API, ``rec.ask(text, history, lang)``: today's
+engine takes only earlier Answers as history and no ``lang``, so messages given as history are
+asked first and the language is left to the engine (it follows the question).
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+import logging
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol
+
+from bot.models import Answer
+
+log = logging.getLogger("smenavi.app")
+RECENT = 512  # answers kept for history replay (a few minutes of traffic; each a few kB)
+
+
+class Asker(Protocol):
+    def ask(self, text: str, history: Sequence[Any] = ..., lang: str | None = ...) -> Answer: ...
+
+
+class StillStarting(Exception):
+    """The engine is not loaded yet (or failed to load): the page says so politely."""
+
+    def __init__(self, failed: bool = False) -> None:
+        super().__init__("engine failed to load" if failed else "engine still loading")
+        self.failed = failed
+
+
+def _takes_lang(engine: Any) -> bool:
+    try:
+        return "lang" in inspect.signature(engine.ask).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+class EngineSlot:
+    """Holds the engine once loaded; ``ask`` waits for it, bounded."""
+
+    def __init__(
+        self, loader: Callable[[], Any] | None = None, engine: Any = None, wait_s: float = 60.0
+    ) -> None:
+        self._loader = loader
+        self._engine = engine
+        self._error: str | None = None
+        self._ready = threading.Event()
+        self.wait_s = wait_s
+        self._recent: dict[tuple[str, tuple[str, ...]], Answer] = {}
+        self._lock = threading.Lock()
+        self._engine_lock = threading.Lock()
+        if engine is not None:
+            self._ready.set()
+
+    def start(self) -> None:
+        """Load on a daemon thread (a failed load is logged and reported, the page stays up)."""
+        if self._loader is None or self._ready.is_set():
+            return
+        threading.Thread(target=self._load, name="engine-load", daemon=True).start()
+
+    def _load(self) -> None:
+        assert self._loader is not None
+        try:
+            self._engine = self._loader()
+        except Exception as exc:  # shown once on the console; owners get start_failed
+            self._error = str(exc) or type(exc).__name__
+            log.error("cannot start the engine: %s", self._error)
+        finally:
+            self._ready.set()
+
+    @property
+    def ready(self) -> bool:
+        return self._ready.is_set() and self._engine is not None
+
+    @property
+    def failed(self) -> str | None:
+        return self._error
+
+    def engine(self, wait_s: float | None = None) -> Any:
+        if not self._ready.wait(self.wait_s if wait_s is None else wait_s) or self._engine is None:
+            raise StillStarting(failed=self._error is not None)
+        return self._engine
+
+    def strategy_en(self) -> Mapping[str, str]:
+        """English glosses of the strategy names (project-written), once the corpus is loaded."""
+        corpus = getattr(self._engine, "corpus", None)
+        if corpus is None:
+            return {}
+        return {k: v.en for k, v in corpus.aids.strategies.items()}
+
+    def ask(self, text: str, history: Sequence[Answer | str] = (), lang: str | None = None) -> Answer:
+        engine = self.engine()
+        if getattr(engine, "thread_safe", False):
+            return self._ask(engine, text, history, lang)
+        # Today's engine shares one Sudachi tokenizer between calls (measured: "Tokenizer is already
+        # in use" under load), so calls are serialized until the engine declares ``thread_safe``.
+        with self._engine_lock:
+            return self._ask(engine, text, history, lang)
+
+    def _ask(self, engine: Any, text: str, history: Sequence[Answer | str], lang: str | None) -> Answer:
+        if _takes_lang(engine):
+            return engine.ask(text, history, lang=lang)
+        answers: list[Answer] = []
+        for i, item in enumerate(history):  # today's engine reads earlier Answers only
+            earlier = item if isinstance(item, Answer) else self._replay(engine, item, history[:i], answers)
+            answers.append(earlier)
+        answer = engine.ask(text, answers)
+        if all(isinstance(h, str) for h in history):
+            self._remember(text, history, answer)
+        return answer
+
+    # An API caller sends earlier messages as text; the answer to each was usually made by this
+    # process a moment ago (the caller's previous /ask), so it is kept briefly instead of recomputed.
+    def _replay(self, engine: Any, text: str, before: Sequence[Any], answers: list[Answer]) -> Answer:
+        key = (text, tuple(str(h) for h in before))
+        with self._lock:
+            hit = self._recent.get(key)
+        return copy.copy(hit) if hit is not None else engine.ask(text, list(answers))
+
+    def _remember(self, text: str, history: Sequence[Any], answer: Answer) -> None:
+        with self._lock:
+            self._recent[(text, tuple(str(h) for h in history))] = copy.copy(answer)
+            while len(self._recent) > RECENT:
+                self._recent.pop(next(iter(self._recent)))
