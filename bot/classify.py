@@ -53,7 +53,9 @@ def fit_classifiers(
     fitted = {}
     for s in sets:
         dense = cache.softmax(vectors_of(s.texts), s.labels, strength.get(s.name, 8.0))
-        sparse = cache.sparse([tokens_of(t) for t in s.texts], s.labels, strength.get(f"{s.name}_tokens", 8.0))
+        sparse = cache.sparse(
+            [tokens_of(t) for t in s.texts], s.labels, strength.get(f"{s.name}_tokens", 8.0)
+        )
         fitted[s.name] = Hybrid(dense, sparse, token_weight.get(s.name, 0.0))
     prog = cache.binary(
         vectors_of(programs.texts), programs.targets, programs.labels, strength.get("programs", 8.0)
@@ -121,7 +123,11 @@ def read_kinds(
         kind = max(mass, key=lambda k: mass[k])
         some = len(content) < len(clauses)
         weights = np.array([len(c.text) for c in content], dtype=np.float32)
-        mean = _normalize((np.array([c.vector for c in content]) * weights[:, None]).sum(axis=0)) if some else vector
+        mean = (
+            _normalize((np.array([c.vector for c in content]) * weights[:, None]).sum(axis=0))
+            if some
+            else vector
+        )
         return Reading(
             kind,
             mean,

@@ -79,6 +79,15 @@ class Recommender:
     case_vectors: dict[str, np.ndarray]  # each company passage's query-side vector
     chat_model: Any = None  # optional LangChain chat model for rephrasing (settings.llm)
 
+    # Safe to call from several threads: every model is read-only after load, the encoder and
+    # the store are safe to share, the keyword tokenizer is one per thread, and each question
+    # builds its own Draft (tests/test_threads.py runs the same questions from 8 threads).
+    thread_safe = True
+
+    def embed_texts(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit vectors of short texts, as questions are encoded (the desk groups questions by them)."""
+        return np.asarray(self.embeddings.embed_queries_array(list(texts)), dtype=np.float32)
+
     @property
     def model_name(self) -> str:
         return str(self.embeddings.model_name)
@@ -111,7 +120,13 @@ class Recommender:
         calibration = load_calibration()
         sets, program_set = all_sets(load_examples(corpus), corpus)
         models = fit_classifiers(
-            sets, program_set, vectors_of, tokens, FitCache(cache_dir), calibration.strength, calibration.token_weight
+            sets,
+            program_set,
+            vectors_of,
+            tokens,
+            FitCache(cache_dir),
+            calibration.strength,
+            calibration.token_weight,
         )
         labels = row_labels(corpus)
         texts = sorted({label for group in labels.values() for label in group})
@@ -165,7 +180,9 @@ class Recommender:
         if message.markup_only:
             return decline_markup(text, lang)
         reading = self.read(message)
-        previous = next((a for a in reversed(earlier) if a.in_scope and (a.primary or a.primary_programs)), None)
+        previous = next(
+            (a for a in reversed(earlier) if a.in_scope and (a.primary or a.primary_programs)), None
+        )
         kind, vector, words = reading.kind, reading.vector, reading.tokens
         if kind == "followup":
             return self._followup(message, reading, previous) if previous else ask_back(text, lang)
@@ -181,8 +198,9 @@ class Recommender:
         if kind == "structure":
             part = self.models.parts.ranked(vector, words)[0][0]
             directions = self.models.directions.ranked(vector, words)
-            return answer_structure(draft, text, read_structure_question(self.corpus, message.search, part,
-                                                                         directions))
+            return answer_structure(
+                draft, text, read_structure_question(self.corpus, message.search, part, directions)
+            )
         if kind == "case":
             return self._case(draft, message, reading)
         return self._problem(draft, message, reading)
@@ -203,7 +221,12 @@ class Recommender:
     def read(self, message: Message) -> Reading:
         vector, clause_vectors = self.encode(message)
         return read_kinds(
-            message, vector, clause_vectors, tokens, self.models.types, self.calibration.declines(message.lang)
+            message,
+            vector,
+            clause_vectors,
+            tokens,
+            self.models.types,
+            self.calibration.declines(message.lang),
         )
 
     def _retrieve(self, text: str, vector: np.ndarray) -> Retrieval:
@@ -225,7 +248,9 @@ class Recommender:
         text = " ".join(c.text for c in content) if len(content) < len(reading.clauses) else message.search
         hits = self._retrieve(text, reading.vector)
         problems = [c for c in content if c.label == "problem"]
-        clause_tops = [m.directions.ranked(c.vector, c.tokens)[0] for c in problems] if len(problems) >= 2 else []
+        clause_tops = (
+            [m.directions.ranked(c.vector, c.tokens)[0] for c in problems] if len(problems) >= 2 else []
+        )
         confidence: dict[str, float] = {}
         for v in [reading.vector, *(c.vector for c in problems)]:
             for name, p in m.programs.of(v).items():
@@ -245,7 +270,9 @@ class Recommender:
     def _problem(self, draft: Draft, message: Message, reading: Reading) -> Answer:
         m, cal = self.models, self.calibration
         evidence = self.evidence(message, reading)
-        ranked, choice, programs = decide(evidence, cal.retrieval_weight, cal.thresholds(), self.program_links)
+        ranked, choice, programs = decide(
+            evidence, cal.retrieval_weight, cal.thresholds(), self.program_links
+        )
         uncovered = [
             Uncovered(c.text, m.topics.ranked(c.vector, c.tokens)[0][0])
             for c in reading.clauses
@@ -255,7 +282,11 @@ class Recommender:
         return answer_problem(draft, message.text, choice, ranked, programs, uncovered, notices)
 
     def _survey(
-        self, draft: Draft, message: Message, reading: Reading, table: str | None = None,
+        self,
+        draft: Draft,
+        message: Message,
+        reading: Reading,
+        table: str | None = None,
         about: Answer | None = None,
     ) -> Answer:
         """``about``: the answer before, whose direction a question naming no row means
@@ -268,9 +299,15 @@ class Recommender:
             linked = context_facts(self.corpus, [d.title for d in about.directions[: about.primary]])
             if linked:
                 f = linked[0]
-                question = replace(question, table=f.table, row=f.label, ask="share" if question.ask in (
-                    "top", "list", "count", "period", "purpose") else question.ask,
-                    years=question.years or (f.year,))
+                question = replace(
+                    question,
+                    table=f.table,
+                    row=f.label,
+                    ask="share"
+                    if question.ask in ("top", "list", "count", "period", "purpose")
+                    else question.ask,
+                    years=question.years or (f.year,),
+                )
         return answer_survey(draft, message.text, question)
 
     def _case(self, draft: Draft, message: Message, reading: Reading, about: str = "") -> Answer:
@@ -304,7 +341,11 @@ class Recommender:
         def score(option: tuple[str, str, tuple[str, ...]]) -> float:
             kind, text, _ = option
             overlap = len(words & set(tokens(text))) / max(len(words), 1)
-            return float(vectors[text] @ reading.vector) + 0.1 * overlap + (PASSAGE_KIND_BONUS if kind == aspect else 0)
+            return (
+                float(vectors[text] @ reading.vector)
+                + 0.1 * overlap
+                + (PASSAGE_KIND_BONUS if kind == aspect else 0)
+            )
 
         return max(options, key=score)[1]
 

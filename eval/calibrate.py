@@ -39,7 +39,10 @@ def _record(rec: Any, cases: Sequence[Any]) -> tuple[list[ScopeCase], list[Probl
         vector, clause_vectors = rec.encode(message)
 
         def declines(mins: Any, m: Any = message, v: Any = vector, cv: Any = clause_vectors) -> bool:
-            return read_kinds(m, v, cv, tokens, rec.models.types, mins).kind in ("out_of_scope", "instruction")
+            return read_kinds(m, v, cv, tokens, rec.models.types, mins).kind in (
+                "out_of_scope",
+                "instruction",
+            )
 
         scope.append(ScopeCase(case.id, message.lang, not case.expected.in_scope, declines))
         reading = rec.read(message)
@@ -78,8 +81,22 @@ def run_calibrate(write: bool, bot_options: Sequence[str], models: bool = False)
     weight, thresholds = tune_problem(problems, current.thresholds(), rec.program_links)
     data["retrieval_weight"] = weight
     data.update(asdict(thresholds))
-    print(yaml.safe_dump({k: data[k] for k in ("decline_min", "retrieval_weight", "show_min", "second_min",
-                                               "clause_min", "program_min")}, allow_unicode=True))
+    print(
+        yaml.safe_dump(
+            {
+                k: data[k]
+                for k in (
+                    "decline_min",
+                    "retrieval_weight",
+                    "show_min",
+                    "second_min",
+                    "clause_min",
+                    "program_min",
+                )
+            },
+            allow_unicode=True,
+        )
+    )
     print(f"[calibrate] from {len(scope)} dev cases ({len(problems)} read as problems)", file=sys.stderr)
     if write:
         _dump(CALIBRATION_FILE, data)

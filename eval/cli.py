@@ -164,7 +164,9 @@ def parser() -> argparse.ArgumentParser:
     cal = sub.add_parser("calibrate", help="the bot's thresholds from the dev split")
     cal.add_argument("--write", action="store_true", help="store them in bot/data/calibration.yaml")
     cal.add_argument(
-        "--models", action="store_true", help="first choose the models' settings by cross-validation on the examples"
+        "--models",
+        action="store_true",
+        help="first choose the models' settings by cross-validation on the examples",
     )
     cal.set_defaults(func=cmd_calibrate)
     load = sub.add_parser("load", help="many sessions at once against the app's /ask API")

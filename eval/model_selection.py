@@ -41,7 +41,9 @@ def out_of_fold(fit, x, labels: Sequence[str], order: Sequence[str]) -> np.ndarr
     return out
 
 
-def select(vectors: np.ndarray, token_lists: list[list[str]], labels: Sequence[str]) -> tuple[float, float, float]:
+def select(
+    vectors: np.ndarray, token_lists: list[list[str]], labels: Sequence[str]
+) -> tuple[float, float, float]:
     from bot.learn import fit_softmax, fit_sparse
 
     order = sorted(set(labels))
@@ -51,7 +53,9 @@ def select(vectors: np.ndarray, token_lists: list[list[str]], labels: Sequence[s
         for c in STRENGTHS
     }
     sparse = {
-        c: out_of_fold(lambda xs, ys, c=c: fit_sparse(xs, ys, c, sorted(set(ys))).proba, token_lists, labels, order)
+        c: out_of_fold(
+            lambda xs, ys, c=c: fit_sparse(xs, ys, c, sorted(set(ys))).proba, token_lists, labels, order
+        )
         for c in STRENGTHS
     }
     best, best_acc = (8.0, 8.0, 0.5), -1.0
@@ -71,9 +75,11 @@ def select_models(settings) -> tuple[dict[str, float], dict[str, float]]:
     from index.vectors import VectorCache
 
     corpus = load_corpus()
-    emb = E5Embeddings(settings.embedding_model, cache_dir=settings.model_cache, backend=settings.embedding_backend)
+    emb = E5Embeddings(
+        settings.embedding_model, cache_dir=settings.model_cache, backend=settings.embedding_backend
+    )
     cache = VectorCache(settings.data_dir / "cache", f"{emb.model_name}|{emb.backend}")
-    sets, programs = all_sets(load_examples(corpus), corpus)
+    sets, _programs = all_sets(load_examples(corpus), corpus)
     strength: dict[str, float] = {"programs": 8.0}
     weight: dict[str, float] = {}
     for s in sets:

@@ -101,7 +101,9 @@ class JsonlProcess:
         self._stderr.seek(0)
         return "\n".join(self._stderr.read().splitlines()[-lines:])
 
-    def ask(self, query: str | dict[str, Any], timeout: float = ANSWER_TIMEOUT_S) -> tuple[dict[str, Any], float]:
+    def ask(
+        self, query: str | dict[str, Any], timeout: float = ANSWER_TIMEOUT_S
+    ) -> tuple[dict[str, Any], float]:
         """(the answer object, wall milliseconds from writing the line to reading the answer).
 
         ``query`` is a question or a whole request line ({"query": ..., "history": [...]}).

@@ -32,8 +32,9 @@ class ProblemCase:
     several: bool  # the gold case raises several problems
 
 
-def problem_score(cases: Sequence[ProblemCase], weight: float, t: Thresholds,
-                  links: Mapping[str, Sequence[str]]) -> tuple[float, float, float, float]:
+def problem_score(
+    cases: Sequence[ProblemCase], weight: float, t: Thresholds, links: Mapping[str, Sequence[str]]
+) -> tuple[float, float, float, float]:
     """(shown hit, presented precision, all of a several-problem message shown, program F1)."""
     hit = prec = allshown = prog = 0.0
     n_multi = 0
@@ -64,7 +65,9 @@ def f_beta(shown: Sequence[str], expected: Sequence[str], beta: float = PROGRAM_
     return (1 + beta**2) * p * r / (beta**2 * p + r)
 
 
-def _best(candidates: Iterable[tuple[float, ...]], score: Callable[[tuple[float, ...]], float]) -> tuple[float, ...]:
+def _best(
+    candidates: Iterable[tuple[float, ...]], score: Callable[[tuple[float, ...]], float]
+) -> tuple[float, ...]:
     """The best candidate; ties go to the one listed first (grids run from lenient to strict)."""
     best, best_score = None, float("-inf")
     for cand in candidates:
@@ -75,19 +78,35 @@ def _best(candidates: Iterable[tuple[float, ...]], score: Callable[[tuple[float,
     return best
 
 
+def weak_threshold(scored: Sequence[tuple[float, bool]]) -> float:
+    """The score below which the best direction is more often wrong than right.
+
+    ``scored``: (the best direction's score, whether it was an expected one) per case. Below
+    the returned threshold the answer says plainly that nothing fits well and shows the
+    nearest direction as such; it is the cut that best separates right from wrong.
+    """
+    best, best_ok = GRID_SHOW[0], -1
+    for t in GRID_SHOW:
+        ok = sum((score >= t) == right for score, right in scored)
+        if ok > best_ok:
+            best, best_ok = t, ok
+    return best
+
+
 def tune_problem(
     cases: Sequence[ProblemCase], start: Thresholds, links: Mapping[str, Sequence[str]]
 ) -> tuple[float, Thresholds]:
-    """Retrieval weight and the show thresholds, then the clause threshold, then programs."""
+    """Retrieval weight and the second-direction threshold, then the clause threshold, then
+    programs; the weak-answer threshold last, from how often the best direction is right."""
     singles = [c for c in cases if not c.several]
 
     def single(cand: tuple[float, ...]) -> float:
-        w, show, second = cand
-        hit, prec, _, _ = problem_score(singles, w, replace(start, show_min=show, second_min=second), links)
+        w, second = cand
+        hit, prec, _, _ = problem_score(singles, w, replace(start, second_min=second), links)
         return hit + prec
 
-    weight, show, second = _best(product(GRID_WEIGHT, GRID_SHOW, GRID_SECOND), single)
-    t = replace(start, show_min=show, second_min=second)
+    weight, second = _best(product(GRID_WEIGHT, GRID_SECOND), single)
+    t = replace(start, second_min=second)
 
     def several(cand: tuple[float, ...]) -> float:
         hit, prec, allshown, _ = problem_score(cases, weight, replace(t, clause_min=cand[0]), links)
@@ -95,9 +114,16 @@ def tune_problem(
 
     (clause,) = _best(((x,) for x in GRID_CLAUSE), several)
     t = replace(t, clause_min=clause)
-    (program,) = _best(((x,) for x in GRID_PROGRAM),
-                       lambda c: problem_score(cases, weight, replace(t, program_min=c[0]), links)[3])
-    return weight, replace(t, program_min=program)
+    (program,) = _best(
+        ((x,) for x in GRID_PROGRAM),
+        lambda c: problem_score(cases, weight, replace(t, program_min=c[0]), links)[3],
+    )
+    firsts = []
+    for c in singles:
+        ranked, _, _ = decide(c.evidence, weight, t, links)
+        if ranked:
+            firsts.append((ranked[0].score, ranked[0].title in c.directions))
+    return weight, replace(t, program_min=program, show_min=weak_threshold(firsts))
 
 
 @dataclass(frozen=True)

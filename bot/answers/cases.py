@@ -53,30 +53,51 @@ def _lead(
         users = w.join([d.company(c.company) for c in doc.cases_using(name)])
         if aspect == "direction":
             link = corpus.aids.programs[name].directions[0]
-            return w.say("case.lead_direction", program=d.program(name), direction=link,
-                         direction_en=corpus.gloss(link), companies=users)
+            return w.say(
+                "case.lead_direction",
+                program=d.program(name),
+                direction=link,
+                direction_en=corpus.gloss(link),
+                companies=users,
+            )
         return w.say("case.lead_who_used", program=d.program(name), companies=users)
     case = companies[0]
     company, ward = d.company(case.company), d.ward(case.ward)
     if passage and aspect != "programs_used":
         used = w.join([d.program(p) for p in case.programs])
-        # the quote sits inside the lead's one sentence: its own full stop would end it early
-        return w.say("case.lead_passage", company=company, ward=ward, passage=passage.rstrip("。."),
-                     passage_en=corpus.gloss(passage).rstrip("."), programs=used)
+        # the quote sits inside the lead's one sentence: a passage of several sentences is
+        # quoted up to its first full stop (the whole passage is in the company's card below)
+        head, _, rest = passage.rstrip("。").partition("。")
+        return w.say(
+            "case.lead_passage",
+            company=company,
+            ward=ward,
+            passage=f"{head}…" if rest else head,
+            passage_en=corpus.gloss(passage).rstrip("."),
+            programs=used,
+        )
     if aspect == "what_did":
-        did = next((a.text for a in case.actions if not programs or set(programs) & set(a.programs)),
-                   case.actions[0].text)
+        did = next(
+            (a.text for a in case.actions if not programs or set(programs) & set(a.programs)),
+            case.actions[0].text,
+        )
         return w.say("case.lead_what_did", company=company, ward=ward, did=did, did_en=corpus.gloss(did))
     if aspect == "result":
         result = case.results[0]
-        return w.say("case.lead_result", company=company, ward=ward, result=result,
-                     result_en=corpus.gloss(result))
+        return w.say(
+            "case.lead_result", company=company, ward=ward, result=result, result_en=corpus.gloss(result)
+        )
     if aspect == "business":
         text = case.business[0]
-        return w.say("case.lead_business", company=company, ward=ward, business=text,
-                     business_en=corpus.gloss(text))
-    return w.say("case.lead_programs_used", company=company, ward=ward,
-                 programs=w.join([d.program(p) for p in case.programs]))
+        return w.say(
+            "case.lead_business", company=company, ward=ward, business=text, business_en=corpus.gloss(text)
+        )
+    return w.say(
+        "case.lead_programs_used",
+        company=company,
+        ward=ward,
+        programs=w.join([d.program(p) for p in case.programs]),
+    )
 
 
 def answer_case(
@@ -97,7 +118,9 @@ def answer_case(
         shown = list(doc.cases)
     lead = _lead(d, aspect, companies, programs, passage)
     d.add("cases", [i for case in shown for i in _case_items(d, case, aspect)])
-    focus = next((tuple(progs) for c in companies[:1] for _, text, progs in passages_of(c) if text == passage), ())
+    focus = next(
+        (tuple(progs) for c in companies[:1] for _, text, progs in passages_of(c) if text == passage), ()
+    )
     used = list(dict.fromkeys([*programs, *(focus or [p for c in companies for p in c.programs])]))
     links = list(dict.fromkeys(t for p in used for t in corpus.aids.programs[p].directions))
     related = []

@@ -9,7 +9,9 @@ from bot.wording import wording
 
 
 def decline_instruction(query: str, lang: str) -> Answer:
-    return message_answer(query, lang, "instruction", wording(lang).say("decline.injection"), reason="injection")
+    return message_answer(
+        query, lang, "instruction", wording(lang).say("decline.injection"), reason="injection"
+    )
 
 
 def decline_markup(query: str, lang: str) -> Answer:
@@ -21,7 +23,11 @@ def decline_topic(query: str, lang: str, topic: str) -> Answer:
     w = wording(lang)
     if topic == "small_talk":
         return message_answer(
-            query, lang, "out_of_scope", w.say("decline.small_talk"), reason="small_talk",
+            query,
+            lang,
+            "out_of_scope",
+            w.say("decline.small_talk"),
+            reason="small_talk",
             clarify=clarify_choices(lang),
         )
     what = w.say(f"decline.topics.{topic}") if topic in w.raw("decline.topics") else ""
@@ -32,6 +38,11 @@ def decline_topic(query: str, lang: str, topic: str) -> Answer:
 def ask_back(query: str, lang: str, reason: str = "vague") -> Answer:
     """Nothing to go on ("困っています"): offer the survey's common problems as choices."""
     return message_answer(
-        query, lang, "problem", wording(lang).say("decline.clarify"), in_scope=True,
-        clarify=clarify_choices(lang), reason=reason,
+        query,
+        lang,
+        "problem",
+        wording(lang).say("decline.clarify"),
+        in_scope=True,
+        clarify=clarify_choices(lang),
+        reason=reason,
     )

@@ -52,9 +52,11 @@ def answer_followup(d: Draft, query: str, intent: str, position: int | None, pre
     corpus, w = d.corpus, d.w
     directions = _pick(shown_directions(prev), position)
     links = corpus.aids.programs
-    programs = list(dict.fromkeys(
-        [*shown_programs(prev), *(n for n, aid in links.items() if set(aid.directions) & set(directions))]
-    ))
+    programs = list(
+        dict.fromkeys(
+            [*shown_programs(prev), *(n for n, aid in links.items() if set(aid.directions) & set(directions))]
+        )
+    )
     if position is not None and not directions:
         programs = _pick(programs, position)
     first = directions[0] if directions else ""
@@ -63,8 +65,12 @@ def answer_followup(d: Draft, query: str, intent: str, position: int | None, pre
     if intent == "programs":
         if programs:
             d.add("programs", [i for p in programs for i in program_items(d, p)])
-            lead = w.say("followup.lead_programs", direction=first, direction_en=first_en,
-                         programs=w.join([d.program(p) for p in programs]))
+            lead = w.say(
+                "followup.lead_programs",
+                direction=first,
+                direction_en=first_en,
+                programs=w.join([d.program(p) for p in programs]),
+            )
             shown_programs_out = programs
         else:
             lead = w.say("followup.lead_no_programs", direction=first, direction_en=first_en)
@@ -73,8 +79,11 @@ def answer_followup(d: Draft, query: str, intent: str, position: int | None, pre
         companies = list(dict.fromkeys(c.company for p in programs for c in corpus.document.cases_using(p)))
         if companies:
             d.add("programs", [i for p in programs for i in program_items(d, p)])
-            lead = w.say("followup.lead_cases", programs=w.join([d.program(p) for p in programs]),
-                         companies=w.join([d.company(c) for c in companies]))
+            lead = w.say(
+                "followup.lead_cases",
+                programs=w.join([d.program(p) for p in programs]),
+                companies=w.join([d.company(c) for c in companies]),
+            )
             shown_programs_out = programs
         else:
             lead = w.say("followup.lead_no_cases", direction=first, direction_en=first_en)
@@ -90,8 +99,9 @@ def answer_followup(d: Draft, query: str, intent: str, position: int | None, pre
         shown_programs_out = programs[:1]
     else:  # more about the shown direction(s)
         numeral = corpus.document.strategy_of(first).numeral
-        lead = w.say("followup.lead_detail", direction=first, direction_en=first_en,
-                     strategy=d.strategy(numeral))
+        lead = w.say(
+            "followup.lead_detail", direction=first, direction_en=first_en, strategy=d.strategy(numeral)
+        )
         d.add("directions", [i for t in directions for i in direction_items(d, t)])
         s = corpus.document.strategy(numeral)
         related = [

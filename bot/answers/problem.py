@@ -31,9 +31,14 @@ def uncovered_items(d: Draft, parts: Sequence[Uncovered]) -> list[Item]:
 
 def direction_items(d: Draft, title: str) -> list[Item]:
     strat = d.corpus.document.strategy_of(title)
-    head_chunk = next((c for c in d.passages.by_direction.get(title, []) if c.kind == "direction_title"), None)
+    head_chunk = next(
+        (c for c in d.passages.by_direction.get(title, []) if c.kind == "direction_title"), None
+    )
     head = d.w.say(
-        "problem.direction_item", title=title, title_en=d.corpus.gloss(title), strategy=d.strategy(strat.numeral)
+        "problem.direction_item",
+        title=title,
+        title_en=d.corpus.gloss(title),
+        strategy=d.strategy(strat.numeral),
     )
     items = [d.line(head, ref=title, cite=d.cite(head_chunk, direction=title))]
     direction = next(x for x in strat.directions if x.title == title)
@@ -115,7 +120,9 @@ def answer_problem(
             d.w.say("problem.next_program", program=d.program(programs[0]))
             if programs
             else d.w.say(
-                "problem.next_direction", direction=choice.directions[0], direction_en=corpus.gloss(choice.directions[0])
+                "problem.next_direction",
+                direction=choice.directions[0],
+                direction_en=corpus.gloss(choice.directions[0]),
             )
         )
         d.add("next_step", [d.line(step)])

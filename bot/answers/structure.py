@@ -14,8 +14,23 @@ from bot.models import Answer, Item
 from corpus.load import Corpus
 from corpus.models import NUMERALS, Strategy
 
-_NUMBER = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "v": 5, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
-           "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
+_NUMBER = {
+    "i": 1,
+    "ii": 2,
+    "iii": 3,
+    "iv": 4,
+    "v": 5,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+}
 _STRATEGY = re.compile(
     r"([ⅠⅡⅢⅣⅤ])"
     r"|(?:戦略|strategy|第)\s*(iii|ii|iv|i|v|[1-5]|[一二三四五])(?![0-9a-z])"
@@ -62,10 +77,20 @@ def read_structure_question(
 
 def _strategy_items(d: Draft, s: Strategy, part: str) -> list[Item]:
     if part == "directions":
-        return [i for x in s.directions for i in [d.quote(x.title, ref=x.title, direction=x.title),
-                                                    *(d.quote(t, ref=x.title, direction=x.title) for t in x.items)]]
-    texts = {"issues": s.issues, "remarks": s.remarks, "vision": s.vision_directions,
-             "new_movements": s.new_movements}[part]
+        return [
+            i
+            for x in s.directions
+            for i in [
+                d.quote(x.title, ref=x.title, direction=x.title),
+                *(d.quote(t, ref=x.title, direction=x.title) for t in x.items),
+            ]
+        ]
+    texts = {
+        "issues": s.issues,
+        "remarks": s.remarks,
+        "vision": s.vision_directions,
+        "new_movements": s.new_movements,
+    }[part]
     return [d.quote(t, ref=s.numeral) for t in texts]
 
 
@@ -78,10 +103,15 @@ def _per_strategy(d: Draft, q: StructureQuestion) -> str:
     s = doc.strategy(q.strategy)
     d.add("structure", _strategy_items(d, s, q.part), title=d.strategy(s.numeral))
     if q.part == "directions":
-        titles = d.w.join([d.w.quoted(x.title if d.lang == "ja" else f"{x.title} ({d.corpus.gloss(x.title)})")
-                           for x in s.directions])
-        return d.w.say("structure.lead_directions", strategy=d.strategy(s.numeral), titles=titles,
-                       n=len(s.directions))
+        titles = d.w.join(
+            [
+                d.w.quoted(x.title if d.lang == "ja" else f"{x.title} ({d.corpus.gloss(x.title)})")
+                for x in s.directions
+            ]
+        )
+        return d.w.say(
+            "structure.lead_directions", strategy=d.strategy(s.numeral), titles=titles, n=len(s.directions)
+        )
     n = len(_strategy_items(d, s, q.part))
     return d.w.say(f"structure.lead_{q.part}", strategy=d.strategy(s.numeral), n=n)
 
@@ -98,24 +128,33 @@ def answer_structure(d: Draft, query: str, q: StructureQuestion) -> Answer:
         x = next(x for x in s.directions if x.title == q.direction)
         d.add("directions", [d.quote(t, ref=x.title, direction=x.title) for t in [x.title, *x.items]])
         items = d.w.join([d.w.quoted(t) + (f" ({corpus.gloss(t)})" if d.w.en else "") for t in x.items])
-        lead = d.w.say("structure.lead_direction_items", direction=x.title, direction_en=corpus.gloss(x.title),
-                       strategy=d.strategy(s.numeral), items=items)
+        lead = d.w.say(
+            "structure.lead_direction_items",
+            direction=x.title,
+            direction_en=corpus.gloss(x.title),
+            strategy=d.strategy(s.numeral),
+            items=items,
+        )
         presented = [x.title]
     elif q.part == "pillars":
         ba = doc.basic_approach
         for p in ba.pillars:
             d.add("structure", [d.quote(t, ref=p.name) for t in p.points], title=p.name)
-        pillars = d.w.join([d.w.quoted(p.name if d.lang == "ja" else corpus.gloss(p.name) or p.name)
-                            for p in ba.pillars])
-        lead = d.w.say("structure.lead_pillars", summary=ba.summary, summary_en=corpus.gloss(ba.summary),
-                       pillars=pillars)
+        pillars = d.w.join(
+            [d.w.quoted(p.name if d.lang == "ja" else corpus.gloss(p.name) or p.name) for p in ba.pillars]
+        )
+        lead = d.w.say(
+            "structure.lead_pillars", summary=ba.summary, summary_en=corpus.gloss(ba.summary), pillars=pillars
+        )
     elif q.part == "open_questions":
         items = [d.quote(t) for t in doc.vision_changes.open_questions]
         d.add("structure", items)
         lead = d.w.say("structure.lead_open_questions", n=len(items))
     else:  # the five strategies
         d.add("structure", [d.quote(s.heading, ref=s.numeral) for s in doc.strategies])
-        lead = d.w.say("structure.lead_strategies", titles=d.w.join([d.strategy(s.numeral) for s in doc.strategies]))
+        lead = d.w.say(
+            "structure.lead_strategies", titles=d.w.join([d.strategy(s.numeral) for s in doc.strategies])
+        )
     return d.finish(
         query,
         "structure",

@@ -14,13 +14,27 @@ from corpus.load import Corpus
 from corpus.models import PercentRow, SurveyTable
 
 _EARLIER = re.compile(
-    r"令和\s*4|r\s*4\b|(?<![0-9])4年度|2022|昨年|前年|去年|前回|last year|previous year|year before|prior year",
+    r"令和\s*4|r\s*4\b|(?<![0-9])4年度|2022|昨年|前年|去年|前回"
+    r"|last year|previous year|year before|prior year",
     re.I,
 )
-_LATER = re.compile(r"令和\s*5|r\s*5\b|(?<![0-9])5年度|2023|今年|直近|最新|this year|latest|most recent", re.I)
+_LATER = re.compile(
+    r"令和\s*5|r\s*5\b|(?<![0-9])5年度|2023|今年|直近|最新|this year|latest|most recent", re.I
+)
 _KANJI = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
-_WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-          "eighth": 8, "ninth": 9, "tenth": 10, "top": 1}
+_WORDS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "top": 1,
+}
 _ORDINAL = re.compile(
     r"(\d+|[一二三四五六七八九十])\s*(?:位|番目|番手|st\b|nd\b|rd\b|th\b)"
     r"|(?:rank(?:ed)?|number|no\.)\s*#?(\d+)|#(\d+)"
@@ -71,8 +85,9 @@ def _row(table: SurveyTable, year: str, label: str) -> PercentRow | None:
 
 def fact(corpus: Corpus, table_id: str, year: str, row: PercentRow) -> SurveyFact:
     sv = corpus.document.survey
-    return SurveyFact(table_id, table_of(corpus, table_id).title, year, row.rank, row.label, row.percent,
-                      sv.respondents)
+    return SurveyFact(
+        table_id, table_of(corpus, table_id).title, year, row.rank, row.label, row.percent, sv.respondents
+    )
 
 
 def context_facts(corpus: Corpus, directions: Sequence[str]) -> list[SurveyFact]:
@@ -117,7 +132,9 @@ def _table_items(d: Draft, table_id: str, year: str) -> list[Item]:
     head = d.line(d.w.say("survey.year_head", year=_year(d, year)), ref=f"{table_id}:{year}", cite=cite)
     lines = [
         d.line(
-            d.w.say("survey.row", rank=r.rank, label=r.label, label_en=d.corpus.gloss(r.label), percent=r.percent),
+            d.w.say(
+                "survey.row", rank=r.rank, label=r.label, label_en=d.corpus.gloss(r.label), percent=r.percent
+            ),
             ref=f"{table_id}:{year}",
             cite=cite,
         )
@@ -131,8 +148,13 @@ def _overview(d: Draft, q: SurveyQuestion) -> str:
     period = d.corpus.gloss(sv.period) or sv.period if d.w.en else sv.period
     d.add("facts", [d.quote(sv.respondents_quote), d.quote(sv.period), d.quote(sv.purpose)])
     if q.ask == "purpose":
-        return d.w.say("survey.lead_purpose", purpose=sv.purpose, purpose_en=d.corpus.gloss(sv.purpose),
-                       period=period, respondents=f"{sv.respondents:,}")
+        return d.w.say(
+            "survey.lead_purpose",
+            purpose=sv.purpose,
+            purpose_en=d.corpus.gloss(sv.purpose),
+            period=period,
+            respondents=f"{sv.respondents:,}",
+        )
     return d.w.say("survey.lead_overview", period=period, respondents=f"{sv.respondents:,}")
 
 
@@ -141,10 +163,14 @@ def _profile(d: Draft, q: SurveyQuestion) -> str:
     groups = [g for g in sv.profile if g.name == q.group] or list(sv.profile)
     leads = []
     for g in groups:
-        rows = d.w.join([
-            d.w.say("survey.profile_row", label=r.label, label_en=d.corpus.gloss(r.label), percent=r.percent)
-            for r in g.rows
-        ])
+        rows = d.w.join(
+            [
+                d.w.say(
+                    "survey.profile_row", label=r.label, label_en=d.corpus.gloss(r.label), percent=r.percent
+                )
+                for r in g.rows
+            ]
+        )
         name = d.corpus.gloss(g.name) or g.name if d.w.en else g.name
         leads.append(d.w.say("survey.lead_profile", respondents=f"{sv.respondents:,}", group=name, rows=rows))
         d.add("survey", [d.line(leads[-1], ref=g.name, cite=d.cite(d.passages.survey_profile.get(g.name)))])
@@ -161,35 +187,80 @@ def _figures(d: Draft, q: SurveyQuestion) -> tuple[str, list[SurveyFact]]:
         facts = [fact(corpus, q.table, y, r) for y, r in found]
         if len(q.years) == 2 and len(found) == 2:
             (y1, r1), (y2, r2) = found
-            lead = w.say("survey.lead_change", table=name, label=r2.label, label_en=corpus.gloss(r2.label),
-                         year1=_year(d, y1), percent1=r1.percent, rank1=r1.rank,
-                         year2=_year(d, y2), percent2=r2.percent, rank2=r2.rank)
+            lead = w.say(
+                "survey.lead_change",
+                table=name,
+                label=r2.label,
+                label_en=corpus.gloss(r2.label),
+                year1=_year(d, y1),
+                percent1=r1.percent,
+                rank1=r1.rank,
+                year2=_year(d, y2),
+                percent2=r2.percent,
+                rank2=r2.rank,
+            )
         elif len(q.years) == 2:
             (y, r), other = found[0], next(x for x in q.years if x != found[0][0])
-            lead = w.say("survey.lead_only_in", table=name, label=r.label, label_en=corpus.gloss(r.label),
-                         year=_year(d, y), percent=r.percent, rank=r.rank, other_year=_year(d, other))
+            lead = w.say(
+                "survey.lead_only_in",
+                table=name,
+                label=r.label,
+                label_en=corpus.gloss(r.label),
+                year=_year(d, y),
+                percent=r.percent,
+                rank=r.rank,
+                other_year=_year(d, other),
+            )
         else:
             y, r = found[0]
-            lead = w.say("survey.lead_share", year=_year(d, y), respondents=respondents, table=name,
-                         label=r.label, label_en=corpus.gloss(r.label), percent=r.percent, rank=r.rank)
+            lead = w.say(
+                "survey.lead_share",
+                year=_year(d, y),
+                respondents=respondents,
+                table=name,
+                label=r.label,
+                label_en=corpus.gloss(r.label),
+                percent=r.percent,
+                rank=r.rank,
+            )
         return lead, facts
     if q.row and not found:  # asked about a row that one year lacks: answer from the year that has it
         other = [y.year for y in table.years if _row(table, y.year, q.row) is not None]
         if other:
-            return _figures(d, SurveyQuestion(q.table, q.ask, (*q.years, *other)[-2:], q.row, q.rank, q.group))
+            return _figures(
+                d, SurveyQuestion(q.table, q.ask, (*q.years, *other)[-2:], q.row, q.rank, q.group)
+            )
     year = q.years[-1]
     rows = next(y.rows for y in table.years if y.year == year)
     if q.ask == "change" and not q.row and (notes := table.notes):
-        return w.say("survey.lead_table_change", table=name, note=notes[0], note_en=corpus.gloss(notes[0])), []
+        return w.say(
+            "survey.lead_table_change", table=name, note=notes[0], note_en=corpus.gloss(notes[0])
+        ), []
     if q.ask == "list":
         top = rows[0]
-        return w.say("survey.lead_list", year=_year(d, year), respondents=respondents, table=name, n=len(rows),
-                     label=top.label, label_en=corpus.gloss(top.label), percent=top.percent), []
+        return w.say(
+            "survey.lead_list",
+            year=_year(d, year),
+            respondents=respondents,
+            table=name,
+            n=len(rows),
+            label=top.label,
+            label_en=corpus.gloss(top.label),
+            percent=top.percent,
+        ), []
     rank = q.rank if q.rank and q.rank <= len(rows) else 1
     r = next(x for x in rows if x.rank == rank)
     key = "survey.lead_top" if rank == 1 else "survey.lead_rank"
-    lead = w.say(key, year=_year(d, year), respondents=respondents, table=name, label=r.label,
-                 label_en=corpus.gloss(r.label), percent=r.percent, rank=rank)
+    lead = w.say(
+        key,
+        year=_year(d, year),
+        respondents=respondents,
+        table=name,
+        label=r.label,
+        label_en=corpus.gloss(r.label),
+        percent=r.percent,
+        rank=rank,
+    )
     return lead, [fact(corpus, q.table, year, r)]
 
 

@@ -1,0 +1,231 @@
+"""Answers built from the structured document (bot.answers.*; the corpus, no model).
+
+Expectations come from document.yaml itself: every table, row, company and program is
+checked, so a wrong lookup anywhere fails here.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from bot.answers.cases import answer_case, passages_of
+from bot.answers.decline import ask_back, decline_instruction, decline_topic
+from bot.answers.entities import entities, named
+from bot.answers.followup import answer_followup, asked_position
+from bot.answers.structure import StructureQuestion, answer_structure, asked_strategy
+from bot.answers.survey import SurveyQuestion, answer_survey, asked_rank, asked_years
+from bot.compose import Draft
+from bot.lookup import build_passages
+from bot.matches import direction_match, program_uses
+from bot.models import Answer
+from bot.wording import load_templates
+from corpus.chunks import build_chunks
+from corpus.load import load_corpus
+
+CORPUS = load_corpus()
+PASSAGES = build_passages(CORPUS, build_chunks(CORPUS))
+DOC = CORPUS.document
+NFKC = lambda s: unicodedata.normalize("NFKC", s)  # noqa: E731
+
+
+def draft(lang: str = "ja") -> Draft:
+    return Draft(lang, CORPUS, PASSAGES)
+
+
+def first_sentence(answer: Answer) -> str:
+    return answer.lead.split("。")[0]
+
+
+def cites_are_verbatim(answer: Answer) -> None:
+    source = "".join(CORPUS.source.text.split())
+    for c in answer.citations:
+        assert "".join(c.text.split()) in source
+        assert "".join(CORPUS.source.text[c.span[0] : c.span[1]].split()) == "".join(c.text.split())
+    referenced = {i for s in answer.sections for item in s.items for i in item.cite}
+    assert referenced == set(range(1, len(answer.citations) + 1))
+
+
+# -- survey -------------------------------------------------------------------------------
+@pytest.mark.parametrize("table", DOC.survey.tables, ids=lambda t: t.id)
+def test_every_row_share_is_the_lead(table) -> None:
+    for year in table.years:
+        for row in year.rows:
+            a = answer_survey(draft(), "q", SurveyQuestion(table.id, "share", (year.year,), row.label))
+            lead = NFKC(first_sentence(a))
+            assert NFKC(row.label) in lead and f"{row.percent}%" in lead and NFKC(year.year) in lead
+            assert a.type == "survey" and a.survey[0].percent == row.percent
+            cites_are_verbatim(a)
+
+
+@pytest.mark.parametrize("table", DOC.survey.tables, ids=lambda t: t.id)
+def test_change_gives_both_years_or_says_a_year_lacks_the_row(table) -> None:
+    years = tuple(y.year for y in table.years)
+    labels = {NFKC(r.label) for y in table.years for r in y.rows}
+    for label in labels:
+        a = answer_survey(draft(), "q", SurveyQuestion(table.id, "change", years, label))
+        lead = NFKC(first_sentence(a))
+        present = [y for y in table.years if any(NFKC(r.label) == label for r in y.rows)]
+        for y in present:
+            row = next(r for r in y.rows if NFKC(r.label) == label)
+            assert f"{row.percent}%" in lead
+        if len(present) == 1:
+            assert NFKC(next(y.year for y in table.years if y not in present)) in lead
+
+
+@pytest.mark.parametrize("table", DOC.survey.tables, ids=lambda t: t.id)
+def test_top_rank_and_list_lead_with_the_right_row(table) -> None:
+    year = table.years[-1]
+    for row in year.rows:
+        a = answer_survey(draft(), "q", SurveyQuestion(table.id, "rank", (year.year,), None, row.rank))
+        assert NFKC(row.label) in NFKC(first_sentence(a)) and f"{row.percent}%" in first_sentence(a)
+    top = year.rows[0]
+    for ask in ("top", "list"):
+        a = answer_survey(draft(), "q", SurveyQuestion(table.id, ask, (year.year,)))
+        assert NFKC(top.label) in NFKC(first_sentence(a))
+        assert all(f"{r.percent}%" in a.answer for r in year.rows)  # the table behind the lead
+
+
+def test_overview_and_profile() -> None:
+    a = answer_survey(draft(), "q", SurveyQuestion("overview", "count", ()))
+    assert "1,669" in first_sentence(a) and DOC.survey.period in first_sentence(a)
+    for group in DOC.survey.profile:
+        a = answer_survey(draft(), "q", SurveyQuestion("profile", "share", (), None, None, group.name))
+        assert all(f"{r.label}{r.percent}%" in a.lead for r in group.rows)
+
+
+def test_english_survey_answer_glosses_the_labels() -> None:
+    table = DOC.survey.tables[0]
+    row = table.years[-1].rows[0]
+    a = answer_survey(draft("en"), "q", SurveyQuestion(table.id, "top", (table.years[-1].year,)))
+    assert CORPUS.gloss(row.label) in a.lead and "FY2023" in a.lead
+
+
+@pytest.mark.parametrize(
+    ("text", "rank"),
+    [("2位は？", 2), ("３番目に多いのは", 3), ("what was ranked second", 2), ("rank 4", 4), ("一番多いのは", None)],
+)
+def test_asked_rank(text: str, rank: int | None) -> None:
+    assert asked_rank(text) == rank
+
+
+def test_asked_years() -> None:
+    years = ("令和４年度", "令和５年度")
+    assert asked_years("去年は？", False, years) == ("令和４年度",)
+    assert asked_years("最新の調査では", False, years) == ("令和５年度",)
+    assert asked_years("令和4年度と5年度でそれぞれ", False, years) == years
+    assert asked_years("増えた？", True, years) == years
+    assert asked_years("what share", False, years) == ("令和５年度",)
+
+
+# -- cases --------------------------------------------------------------------------------
+@pytest.mark.parametrize("program", DOC.programs, ids=lambda p: p.name)
+def test_who_used_a_program_names_every_company(program) -> None:
+    a = answer_case(draft(), "q", "who_used", [], [program.name])
+    for case in DOC.cases_using(program.name):
+        assert case.company in a.lead
+    assert a.type == "case" and a.programs[0].name == program.name
+    cites_are_verbatim(a)
+
+
+@pytest.mark.parametrize("case", DOC.cases, ids=lambda c: c.id)
+def test_programs_a_company_used(case) -> None:
+    a = answer_case(draft(), "q", "programs_used", [case], [])
+    assert all(p in a.lead for p in case.programs) and case.company in a.lead
+
+
+@pytest.mark.parametrize("case", DOC.cases, ids=lambda c: c.id)
+def test_the_answering_passage_is_quoted_in_the_one_lead_sentence(case) -> None:
+    for kind, text, programs in passages_of(case):
+        a = answer_case(draft(), "q", kind, [case], [], passage=text)
+        opening = text.split("。")[0]  # a passage of several sentences is quoted up to its first
+        assert opening in first_sentence(a) and case.company in first_sentence(a)
+        if programs:  # the action's own programs are what is presented
+            assert [p.name for p in a.programs[: a.primary_programs]] == list(programs)
+
+
+def test_a_business_description_is_never_shown_as_what_a_company_did_with_a_program() -> None:
+    for program in DOC.programs:
+        for use in program_uses(CORPUS, program.name):
+            case = next(c for c in DOC.cases if c.company == use.company)
+            assert use.did in [a.text for a in case.actions if program.name in a.programs]
+
+
+def test_names_aliases_and_slips_find_entities_wards_only_when_asked() -> None:
+    known = entities(CORPUS)
+
+    def found(text: str, places: bool = False) -> list[str]:
+        return [e.name for e in named(text, known, places)]
+
+    assert found("TSGで優勝した会社") == ["次世代アントレプレナー育成プログラム"]
+    assert found("APT Womenの卒業生") == ["女性ベンチャー成長促進事業"]
+    assert found("日光エボナイトの話") == ["株式会社日興エボナイト製造所"]
+    assert found("河正工業の成果") == ["河政工業株式会社"]
+    assert found("What did Kawamasa do?") == ["河政工業株式会社"]
+    assert found("I want to travel abroad to sell") == []
+    assert found("葛飾区で町工場をやっています") == []
+    assert found("葛飾区の会社の事例", places=True) == ["河政工業株式会社"]
+
+
+# -- structure ----------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("text", "numeral"),
+    [("戦略Ⅲの方向性", "Ⅲ"), ("戦略3の課題", "Ⅲ"), ("戦略IVって", "Ⅳ"), ("strategy 5", "Ⅴ"),
+     ("the second strategy", "Ⅱ"), ("第一の戦略", "Ⅰ"), ("人材の戦略", None)],
+)
+def test_asked_strategy(text: str, numeral: str | None) -> None:
+    assert asked_strategy(text) == numeral
+
+
+@pytest.mark.parametrize("strategy", DOC.strategies, ids=lambda s: s.numeral)
+def test_each_part_of_a_strategy_is_listed_and_cited(strategy) -> None:
+    a = answer_structure(draft(), "q", StructureQuestion("directions", strategy.numeral, None))
+    assert all(d.title in a.lead for d in strategy.directions) and a.primary == len(strategy.directions)
+    for part, texts in (("issues", strategy.issues), ("remarks", strategy.remarks),
+                        ("vision", strategy.vision_directions), ("new_movements", strategy.new_movements)):
+        a = answer_structure(draft(), "q", StructureQuestion(part, strategy.numeral, None))
+        shown = [i.text for s in a.sections for i in s.items]
+        assert shown == list(texts)
+        cites_are_verbatim(a)
+
+
+def test_pillars_open_questions_and_direction_items() -> None:
+    a = answer_structure(draft(), "q", StructureQuestion("pillars", None, None))
+    assert all(p.name in a.lead for p in DOC.basic_approach.pillars)
+    a = answer_structure(draft(), "q", StructureQuestion("open_questions", None, None))
+    assert len(a.sections[0].items) == len(DOC.vision_changes.open_questions)
+    d = DOC.strategies[0].directions[0]
+    a = answer_structure(draft(), "q", StructureQuestion("direction_items", "Ⅰ", d.title))
+    assert all(item in a.lead for item in d.items)
+
+
+# -- follow-ups, declines -----------------------------------------------------------------
+def _shown(*titles: str) -> Answer:
+    return Answer("前の質問", "ja", True, directions=[direction_match(CORPUS, t, 1.0) for t in titles],
+                  primary=len(titles))
+
+
+def test_followup_programs_of_the_shown_direction_or_none() -> None:
+    a = answer_followup(draft(), "それに使える支援策は？", "programs", None, _shown("海外展開の促進"))
+    linked = {n for n, aid in CORPUS.aids.programs.items() if "海外展開の促進" in aid.directions}
+    assert {p.name for p in a.programs[: a.primary_programs]} == linked
+    a = answer_followup(draft(), "それに使える支援策は？", "programs", None, _shown("適正取引の推進"))
+    assert a.primary_programs == 0 and "載っていません" in a.lead
+
+
+def test_followup_picks_the_nth_shown_direction() -> None:
+    a = answer_followup(draft(), "2つ目を詳しく", "detail", 2, _shown("適正取引の推進", "危機管理対策"))
+    assert [d.title for d in a.directions[: a.primary]] == ["危機管理対策"]
+    assert asked_position("2つ目について") == 2 and asked_position("the last one") == -1
+    assert asked_position("もっと詳しく") is None
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_decline_has_words_in_both_languages(lang: str) -> None:
+    topics = load_templates().ja["decline"]["topics"]
+    for topic in topics:
+        a = decline_topic("q", lang, topic)
+        assert not a.in_scope and a.type == "out_of_scope" and a.lead
+    assert decline_instruction("q", lang).type == "instruction"
+    assert ask_back("q", lang).clarify and ask_back("q", lang).in_scope
