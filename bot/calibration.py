@@ -18,6 +18,7 @@ class Calibration(BaseModel):
     strength: dict[str, float]
     token_weight: dict[str, float]
     decline_min: dict[str, dict[str, float]]
+    content_bias: dict[str, float] = Field(default_factory=dict)  # per language; see bot.classify
     retrieval_weight: float = Field(ge=0, le=1)
     show_min: float = Field(ge=0, le=1)
     second_min: float = Field(ge=0, le=1)
@@ -29,6 +30,9 @@ class Calibration(BaseModel):
 
     def declines(self, lang: str) -> dict[str, float]:
         return self.decline_min.get(lang) or self.decline_min["ja"]
+
+    def bias(self, lang: str) -> float:
+        return self.content_bias.get(lang, self.content_bias.get("ja", 0.0))
 
 
 @lru_cache(maxsize=4)

@@ -101,6 +101,11 @@ def _normalize(v: np.ndarray) -> np.ndarray:
     return v / max(float(np.linalg.norm(v)), 1e-12)
 
 
+def _mass(clauses: Sequence[ClauseReading], kinds: Sequence[str]) -> float:
+    """How much of the message, weighted by each clause's length, is of these kinds."""
+    return sum(len(c.text) * sum(c.types.get(k, 0.0) for k in kinds) for c in clauses)
+
+
 def read_kinds(
     message: Message,
     vector: np.ndarray,
@@ -108,7 +113,16 @@ def read_kinds(
     tokens_of: TokensOf,
     types: Hybrid,
     decline_min: Mapping[str, float],
+    content_bias: float = 0.0,
 ) -> Reading:
+    """The message's kind from its clauses' kinds.
+
+    A clause of content makes the message answerable — its other clauses are then not
+    covered (out of scope) or ignored (instructions) — unless the message as a whole is far
+    more a question the document can't answer: ``content_bias`` * content mass must reach
+    the decline mass (0 lets any content clause win). Background ("context") and general
+    asks for help ("filler") weigh for neither.
+    """
     texts = [c.text for c in message.clauses] or [message.search]
     clauses = []
     for text, v in zip(texts, clause_vectors, strict=True):
@@ -118,7 +132,8 @@ def read_kinds(
     labels = [c.label for c in clauses]
     content = [c for c in clauses if c.label in CONTENT]
     every = tuple(t for c in clauses for t in c.tokens)
-    if content:
+    outweighed = content_bias * _mass(clauses, CONTENT) < _mass(clauses, DECLINE) if content_bias else False
+    if content and not (outweighed and any(label in DECLINE for label in labels)):
         mass = {k: sum(c.types[k] for c in content) for k in CONTENT}
         kind = max(mass, key=lambda k: mass[k])
         some = len(content) < len(clauses)
@@ -136,7 +151,7 @@ def read_kinds(
             ignored=tuple(c.text for c in clauses if c.label == "instruction"),
             not_covered=tuple(c.text for c in clauses if c.label == "out_of_scope"),
         )
-    for kind in ("followup", "instruction", "out_of_scope"):
+    for kind in ("instruction", "out_of_scope", "followup"):
         if kind in labels:
             return Reading(kind, vector, every, tuple(clauses))
     return Reading("filler", vector, every, tuple(clauses))

@@ -20,7 +20,7 @@ from corpus.load import Corpus
 
 EXAMPLES_DIR = Path(__file__).resolve().parent / "data" / "examples"
 ExampleType = Literal[
-    "problem", "survey", "case", "structure", "out_of_scope", "instruction", "followup", "filler"
+    "problem", "survey", "case", "structure", "out_of_scope", "instruction", "followup", "filler", "context"
 ]
 TABLES = (
     "management_issues",

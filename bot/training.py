@@ -11,9 +11,12 @@ from dataclasses import dataclass
 from bot.examples import Example, Examples
 from corpus.load import Corpus
 
-# Message types the type model tells apart; "followup" and "filler" are only ever
-# read together with the conversation or the message's other clauses.
-TYPES = ("problem", "survey", "case", "structure", "out_of_scope", "instruction", "followup", "filler")
+# Message types the type model tells apart; "followup", "filler" (a general ask for help) and
+# "context" (facts about the business) are only ever read together with the conversation
+# or the message's other clauses.
+TYPES = (
+    "problem", "survey", "case", "structure", "out_of_scope", "instruction", "followup", "filler", "context"
+)
 
 
 @dataclass(frozen=True)

@@ -38,11 +38,11 @@ def _record(rec: Any, cases: Sequence[Any]) -> tuple[list[ScopeCase], list[Probl
         message = read_message(case.query, rec.settings.max_query_chars)
         vector, clause_vectors = rec.encode(message)
 
-        def declines(mins: Any, m: Any = message, v: Any = vector, cv: Any = clause_vectors) -> bool:
-            return read_kinds(m, v, cv, tokens, rec.models.types, mins).kind in (
-                "out_of_scope",
-                "instruction",
-            )
+        def declines(
+            mins: Any, bias: float, m: Any = message, v: Any = vector, cv: Any = clause_vectors
+        ) -> bool:
+            kind = read_kinds(m, v, cv, tokens, rec.models.types, mins, bias).kind
+            return kind in ("out_of_scope", "instruction")
 
         scope.append(ScopeCase(case.id, message.lang, not case.expected.in_scope, declines))
         reading = rec.read(message)
@@ -76,8 +76,9 @@ def run_calibrate(write: bool, bot_options: Sequence[str], models: bool = False)
         load_calibration.cache_clear()
     rec = Recommender.load(settings, progress=lambda m: print(f"[calibrate] {m}", file=sys.stderr))
     scope, problems = _record(rec, load_gold(["dev"]))
+    data.setdefault("content_bias", {})
     for lang in ("ja", "en"):
-        data["decline_min"][lang] = tune_declines(scope, lang)
+        data["decline_min"][lang], data["content_bias"][lang] = tune_declines(scope, lang)
     weight, thresholds = tune_problem(problems, current.thresholds(), rec.program_links)
     data["retrieval_weight"] = weight
     data.update(asdict(thresholds))

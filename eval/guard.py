@@ -1,4 +1,8 @@
-"""Floors for ``python -m eval run --guard`` (eval/floors.yaml) and the check itself."""
+"""Floors for ``python -m eval run --guard`` (eval/floors.yaml) and the check itself.
+
+The guard scores the dev split only (``split: dev`` is the one value allowed): held-out
+cases are looked at once, after the work, never by CI.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ FLOORS_FILE = Path(__file__).resolve().parent / "floors.yaml"
 
 class Floors(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
-    split: Literal["all", "dev", "heldout"] = "all"
+    split: Literal["dev"] = "dev"
     floors: dict[str, float] = Field(min_length=1)
 
 
@@ -33,16 +37,19 @@ def load_floors(path: Path = FLOORS_FILE) -> Floors:
 
 
 def check(metrics: Mapping[str, Any], floors: Floors) -> tuple[bool, str]:
-    """(passed, one line saying why)."""
-    parts, failed = [], []
+    """(passed, the report): a headline, then one line per floored metric, failures marked."""
+    rows, failed = [], 0
+    width = max(len(name) for name in floors.floors)
     for name, floor in floors.floors.items():
         value = metrics.get(name)
         ok = value is not None and value >= floor
+        failed += not ok
         shown = "n/a" if value is None else f"{value:.3f}"
-        parts.append(f"{name} {shown} {'>=' if ok else '<'} {floor:.3f}")
-        if not ok:
-            failed.append(parts[-1])
+        rows.append(f"  {name.ljust(width)}  {shown:>5} {'>=' if ok else '< '} {floor:.3f}  {'ok' if ok else 'BELOW'}")
     scope = f"({floors.split}, n={metrics.get('n', '?')})"
-    if failed:
-        return False, f"eval guard FAILED {scope}: " + "; ".join(failed)
-    return True, f"eval guard ok {scope}: " + "; ".join(parts)
+    head = (
+        f"eval guard FAILED {scope}: {failed} of {len(rows)} metrics below their floors"
+        if failed
+        else f"eval guard ok {scope}: {len(rows)} metrics at or above their floors"
+    )
+    return not failed, "\n".join([head, *rows])

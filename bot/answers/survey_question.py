@@ -28,18 +28,26 @@ class RowMatcher:
     vectors: dict[str, np.ndarray]  # row label -> vector of "label (gloss)"
     tokens: Callable[[str], list[str]]
 
+    def lexical(self, table: str, text: str) -> tuple[str | None, float]:
+        """The label sharing most of its own words with the question, and that share."""
+        labels = self.labels.get(table, ())
+        if not labels:
+            return None, 0.0
+        words = set(self.tokens(text))
+        shares = []
+        for label in labels:
+            own = set(self.tokens(label)) - GENERIC
+            shares.append(len(words & own) / max(len(own), 1))
+        best = int(np.argmax(shares))
+        return labels[best], shares[best]
+
     def match(self, table: str, text: str, vector: np.ndarray, open_ask: bool) -> str | None:
         labels = self.labels.get(table, ())
         if not labels:
             return None
-        words = set(self.tokens(text))
-        lexical = []
-        for label in labels:
-            own = set(self.tokens(label)) - GENERIC
-            lexical.append(len(words & own) / max(len(own), 1))
-        best_lex = int(np.argmax(lexical))
-        if lexical[best_lex] >= LEXICAL_MIN:
-            return labels[best_lex]
+        label, share = self.lexical(table, text)
+        if share >= LEXICAL_MIN:
+            return label
         if open_ask:  # "what is the top item?" names no row
             return None
         sims = np.array([float(self.vectors[label] @ vector) for label in labels])
@@ -80,6 +88,9 @@ def read_survey_question(
     rows: RowMatcher,
 ) -> SurveyQuestion:
     table, ask = tables[0][0], asks[0][0]
+    if rows.lexical(table, text)[1] < LEXICAL_MIN:
+        # the owner names a row of another likely table ("営業とか売る力" is an issue, not a profile)
+        table = next((t for t, _ in tables[1:3] if rows.lexical(t, text)[1] >= LEXICAL_MIN), table)
     if table in ("overview",):
         return SurveyQuestion(table, ask, ())
     rank = asked_rank(text)

@@ -1,0 +1,55 @@
+"""``python -m eval.baselines --system bm25|dense|plain --jsonl``: one answer line per input line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+
+from eval.baselines import SYSTEMS, __doc__ as PACKAGE_DOC
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    from corpus.load import load_corpus
+    from eval.baselines.answer import build_answer
+    from eval.baselines.gates import gate_for
+    from eval.baselines.run import make_system, settings_from
+
+    parser = argparse.ArgumentParser(prog="python -m eval.baselines", description=PACKAGE_DOC,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--system", choices=SYSTEMS, required=True)
+    parser.add_argument("--jsonl", action="store_true", required=True, help="JSON lines on stdin, one answer each")
+    parser.add_argument("--gate", type=float, help="override the gate of eval/baseline_gates.yaml")
+    g = parser.add_argument_group("as python -m bot's options (the same index and model)")
+    g.add_argument("--data-dir")
+    g.add_argument("--collection")
+    g.add_argument("--chroma-host")
+    g.add_argument("--chroma-port", type=int)
+    g.add_argument("--embedding-model")
+    args = parser.parse_args(argv)
+    try:
+        gate = args.gate if args.gate is not None else gate_for(args.system)
+        settings = settings_from({k: getattr(args, k) for k in
+                                  ("data_dir", "collection", "chroma_host", "chroma_port", "embedding_model")})
+        corpus = load_corpus()
+        system = make_system(args.system, settings, corpus)
+    except Exception as exc:  # one line, as the bot's start-up errors
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+    failed = False
+    for line in sys.stdin:
+        started = time.perf_counter()
+        try:
+            query = str(json.loads(line)["query"])  # history is ignored: retrieval reads the query alone
+            out = build_answer(query, system.retrieve(query), gate, corpus, started)
+        except Exception as exc:  # one bad line must not stop the batch, as in the bot
+            failed = True
+            out = {"error": f"{type(exc).__name__}: {exc}"}
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
