@@ -18,8 +18,9 @@ class Calibration(BaseModel):
     strength: dict[str, float]
     token_weight: dict[str, float]
     decline_min: dict[str, dict[str, float]]
-    content_bias: dict[str, float] = Field(default_factory=dict)  # per language; see bot.classify
+    content_min: dict[str, float] = Field(default_factory=dict)  # per language; see bot.classify.read_kinds
     retrieval_weight: float = Field(ge=0, le=1)
+    topic_min: float = Field(default=1.0, ge=0, le=1)  # a message that asks nothing, yet names a topic
     show_min: float = Field(ge=0, le=1)
     second_min: float = Field(ge=0, le=1)
     clause_min: float = Field(ge=0, le=1)
@@ -31,8 +32,8 @@ class Calibration(BaseModel):
     def declines(self, lang: str) -> dict[str, float]:
         return self.decline_min.get(lang) or self.decline_min["ja"]
 
-    def bias(self, lang: str) -> float:
-        return self.content_bias.get(lang, self.content_bias.get("ja", 0.0))
+    def content_floor(self, lang: str) -> float:
+        return self.content_min.get(lang, self.content_min.get("ja", 0.0))
 
 
 @lru_cache(maxsize=4)

@@ -101,11 +101,6 @@ def _normalize(v: np.ndarray) -> np.ndarray:
     return v / max(float(np.linalg.norm(v)), 1e-12)
 
 
-def _mass(clauses: Sequence[ClauseReading], kinds: Sequence[str]) -> float:
-    """How much of the message, weighted by each clause's length, is of these kinds."""
-    return sum(len(c.text) * sum(c.types.get(k, 0.0) for k in kinds) for c in clauses)
-
-
 def read_kinds(
     message: Message,
     vector: np.ndarray,
@@ -113,15 +108,16 @@ def read_kinds(
     tokens_of: TokensOf,
     types: Hybrid,
     decline_min: Mapping[str, float],
-    content_bias: float = 0.0,
+    content_min: float = 0.0,
 ) -> Reading:
     """The message's kind from its clauses' kinds.
 
     A clause of content makes the message answerable — its other clauses are then not
-    covered (out of scope) or ignored (instructions) — unless the message as a whole is far
-    more a question the document can't answer: ``content_bias`` * content mass must reach
-    the decline mass (0 lets any content clause win). Background ("context") and general
-    asks for help ("filler") weigh for neither.
+    covered (out of scope) or ignored (instructions). Beside a clause the document can't
+    answer, though, a content clause counts only when it is at least ``content_min`` sure of
+    itself: "最低賃金はいくら？バイトの時給決めたい" is a labour-law question, not a problem
+    with an aside. Background ("context") and general asks for help ("filler") count for
+    neither.
     """
     texts = [c.text for c in message.clauses] or [message.search]
     clauses = []
@@ -132,8 +128,9 @@ def read_kinds(
     labels = [c.label for c in clauses]
     content = [c for c in clauses if c.label in CONTENT]
     every = tuple(t for c in clauses for t in c.tokens)
-    outweighed = content_bias * _mass(clauses, CONTENT) < _mass(clauses, DECLINE) if content_bias else False
-    if content and not (outweighed and any(label in DECLINE for label in labels)):
+    if any(label in DECLINE for label in labels):
+        content = [c for c in content if max(c.types[k] for k in CONTENT) >= content_min]
+    if content:
         mass = {k: sum(c.types[k] for c in content) for k in CONTENT}
         kind = max(mass, key=lambda k: mass[k])
         some = len(content) < len(clauses)

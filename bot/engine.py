@@ -183,7 +183,11 @@ class Recommender:
         previous = next(
             (a for a in reversed(earlier) if a.in_scope and (a.primary or a.primary_programs)), None
         )
-        kind, vector, words = reading.kind, reading.vector, reading.tokens
+        vector, words, kind = reading.vector, reading.tokens, reading.kind
+        if kind in ("followup", "filler") and not (kind == "followup" and previous):
+            # nothing asked in so many words, yet a clear topic ("ランサムウェア…どうしよ") is a problem
+            top = self.models.directions.ranked(vector, words)[0][1]
+            kind = "problem" if top >= self.calibration.topic_min else kind
         if kind == "followup":
             return self._followup(message, reading, previous) if previous else ask_back(text, lang)
         if kind == "filler":
@@ -193,6 +197,8 @@ class Recommender:
         if kind == "out_of_scope":
             return decline_topic(text, lang, self.models.topics.ranked(vector, words)[0][0])
         draft = Draft(lang, self.corpus, self.passages)
+        if kind != reading.kind:
+            reading = replace(reading, kind=kind)
         if kind == "survey":
             return self._survey(draft, message, reading, about=previous)
         if kind == "structure":
@@ -248,9 +254,16 @@ class Recommender:
         text = " ".join(c.text for c in content) if len(content) < len(reading.clauses) else message.search
         hits = self._retrieve(text, reading.vector)
         problems = [c for c in content if c.label == "problem"]
-        clause_tops = (
-            [m.directions.ranked(c.vector, c.tokens)[0] for c in problems] if len(problems) >= 2 else []
-        )
+        # Each clause may raise a problem of its own: its best direction, weighted by how much
+        # the clause is a problem rather than background or a general ask for help.
+        spoken = [c for c in reading.clauses if c.label not in ("out_of_scope", "instruction")]
+        clause_tops = []
+        if len(spoken) >= 2:
+            for c in spoken:
+                title, p = m.directions.ranked(c.vector, c.tokens)[0]
+                own = c.types.get("problem", 0.0)
+                share = own / max(own + c.types.get("context", 0.0) + c.types.get("filler", 0.0), 1e-9)
+                clause_tops.append((title, p * share))
         confidence: dict[str, float] = {}
         for v in [reading.vector, *(c.vector for c in problems)]:
             for name, p in m.programs.of(v).items():

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from eval.tuning import ProblemCase, ScopeCase, tune_declines, tune_problem
+from eval.tuning import ProblemCase, ScopeCase, topic_threshold, tune_declines, tune_problem
 
 HEADER = """\
 # The bot's learned decisions: how strongly each model is regularized, the token model's
@@ -27,25 +27,32 @@ HEADER = """\
 """
 
 
-def _record(rec: Any, cases: Sequence[Any]) -> tuple[list[ScopeCase], list[ProblemCase]]:
+def _record(
+    rec: Any, cases: Sequence[Any]
+) -> tuple[list[ScopeCase], list[ProblemCase], list[tuple[float, bool]]]:
     from bot.classify import read_kinds
     from bot.keywords import tokens
     from bot.understand import read_message
 
     scope: list[ScopeCase] = []
     problems: list[ProblemCase] = []
+    quiet: list[tuple[float, bool]] = []  # messages asking nothing: (best direction, should answer)
     for case in cases:
         message = read_message(case.query, rec.settings.max_query_chars)
         vector, clause_vectors = rec.encode(message)
 
         def declines(
-            mins: Any, bias: float, m: Any = message, v: Any = vector, cv: Any = clause_vectors
+            mins: Any, floor: float, m: Any = message, v: Any = vector, cv: Any = clause_vectors
         ) -> bool:
-            kind = read_kinds(m, v, cv, tokens, rec.models.types, mins, bias).kind
+            kind = read_kinds(m, v, cv, tokens, rec.models.types, mins, floor).kind
             return kind in ("out_of_scope", "instruction")
 
         scope.append(ScopeCase(case.id, message.lang, not case.expected.in_scope, declines))
         reading = rec.read(message)
+        if reading.kind == "filler" and not case.history:
+            top = rec.models.directions.ranked(reading.vector, reading.tokens)[0][1]
+            wanted = case.question_type == "problem" and bool(case.expected.directions)
+            quiet.append((top, wanted))
         if case.question_type == "problem" and reading.kind == "problem" and not case.history:
             problems.append(
                 ProblemCase(
@@ -56,7 +63,7 @@ def _record(rec: Any, cases: Sequence[Any]) -> tuple[list[ScopeCase], list[Probl
                     case.category == "multi",
                 )
             )
-    return scope, problems
+    return scope, problems, quiet
 
 
 def run_calibrate(write: bool, bot_options: Sequence[str], models: bool = False) -> int:
@@ -75,10 +82,11 @@ def run_calibrate(write: bool, bot_options: Sequence[str], models: bool = False)
         _dump(CALIBRATION_FILE, data) if write else None
         load_calibration.cache_clear()
     rec = Recommender.load(settings, progress=lambda m: print(f"[calibrate] {m}", file=sys.stderr))
-    scope, problems = _record(rec, load_gold(["dev"]))
-    data.setdefault("content_bias", {})
+    scope, problems, quiet = _record(rec, load_gold(["dev"]))
+    data["topic_min"] = topic_threshold(quiet)
+    data.setdefault("content_min", {})
     for lang in ("ja", "en"):
-        data["decline_min"][lang], data["content_bias"][lang] = tune_declines(scope, lang)
+        data["decline_min"][lang], data["content_min"][lang] = tune_declines(scope, lang)
     weight, thresholds = tune_problem(problems, current.thresholds(), rec.program_links)
     data["retrieval_weight"] = weight
     data.update(asdict(thresholds))

@@ -19,6 +19,7 @@ from eval.metrics import (
     citation_problems,
     direction_titles,
     grouped,
+    normalize,
     presented,
     referenced_citations,
 )
@@ -61,7 +62,7 @@ CATEGORY_HEADLINE: dict[str, tuple[str, ...]] = {
     "out_of_scope": ("oos_accuracy",),
     "near_domain": ("oos_accuracy",),
     "injection": ("oos_accuracy",),
-    "hidden_injection": ("absent_ok", "shown_hit"),
+    "hidden_injection": ("shown_hit", "absent_ok"),  # answering the question; absent_ok is in the table
     "partial": ("not_covered_ok", "shown_hit"),
     "multi": ("multi_all",),
     "followup": ("followup_acc",),
@@ -172,11 +173,14 @@ def _cell(text: str) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
+def _numeric(column: Sequence[Any]) -> bool:
+    return all(v is None or (isinstance(v, int | float) and not isinstance(v, bool)) for v in column)
+
+
 def _table(header: Sequence[str], rows: Sequence[Sequence[Any]]) -> list[str]:
-    out = [
-        "| " + " | ".join(_cell(h) for h in header) + " |",
-        "|" + "|".join("---" if i == 0 else "---:" for i in range(len(header))) + "|",
-    ]
+    """A Markdown table; columns of numbers are right-aligned, the others left-aligned."""
+    align = ["---:" if i and rows and _numeric([r[i] for r in rows]) else "---" for i in range(len(header))]
+    out = ["| " + " | ".join(_cell(h) for h in header) + " |", "|" + "|".join(align) + "|"]
     out += ["| " + " | ".join(_cell(fmt(v)) for v in row) + " |" for row in rows]
     return out
 
@@ -312,7 +316,7 @@ def write_chart(systems: Sequence[SystemResult], path: Path = REPORT_PNG) -> Pat
     import matplotlib_fontja  # noqa: F401 - registers a Japanese font for the labels
 
     present = [c for c in CATEGORIES if any(s.category == c for s in systems[0].scores)]
-    fig, axes = plt.subplots(2, 1, figsize=(max(12, 1.0 * len(present)), 9), sharey=True)
+    fig, axes = plt.subplots(2, 1, figsize=(max(12, 1.15 * len(present)), 9.5), sharey=True)
     width = 0.8 / max(len(systems), 1)
     for ax, split in zip(axes, SPLITS, strict=True):
         for i, system in enumerate(systems):
@@ -324,11 +328,11 @@ def write_chart(systems: Sequence[SystemResult], path: Path = REPORT_PNG) -> Pat
         for c in present:
             key, _ = category_value(pipeline_split, c)
             n = sum(s.category == c for s in pipeline_split)
-            labels.append(f"{CATEGORY_JA[c]}\n{c} (n={n})\n{key or '–'}")
+            labels.append(f"{CATEGORY_JA[c]}\n{c}\nn={n}\n{key or '–'}")
         ax.set_xticks(range(len(present)), labels, fontsize=7)
         ax.set_ylim(0, 1.05)
         ax.set_ylabel("正解率")
-        ax.set_title(f"{SPLIT_LABEL[split]}: カテゴリ別の主な指標（各ラベルの3行目）")
+        ax.set_title(f"{SPLIT_LABEL[split]}: カテゴリ別の主な指標（各ラベルの4行目）")
         ax.grid(axis="y", alpha=0.3)
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="upper center", ncols=len(systems), fontsize=9)  # above the panels
@@ -352,7 +356,7 @@ def what_went_wrong(case: GoldCase, score: CaseScore, resp: Mapping[str, Any], s
         out.append(f"type {resp.get('type')} (expected {score.qtype})")
     if score.dir_hit3 is False and not score.predict_oos:
         out.append(f"top 3 {direction_titles(resp)[:3]} lack {list(e.directions)}")
-    if score.shown_hit is False and not score.predict_oos:
+    elif score.shown_hit is False and not score.predict_oos:
         out.append(f"presented {shown_dirs} (expected {list(e.directions)})")
     elif score.presented_precision is not None and score.presented_precision < 1 and shown_dirs:
         out.append(f"presented also {[d for d in shown_dirs if d not in e.directions]}")
@@ -365,7 +369,8 @@ def what_went_wrong(case: GoldCase, score: CaseScore, resp: Mapping[str, Any], s
     if score.followup_ok is False:
         out.append("follow-up: presented " + str([*shown_dirs, *shown_progs]))
     if score.fact_ok is False:
-        out.append("facts missing")
+        text = normalize(str(resp.get("answer") or ""))
+        out.append(f"facts missing: {[f for f in e.facts if normalize(f) not in text]}")
     if score.lead_ok is False:
         out.append("lead does not answer")
     if score.absent_ok is False:

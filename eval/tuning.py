@@ -19,7 +19,7 @@ GRID_SECOND = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 1.01)
 GRID_CLAUSE = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 1.01)
 GRID_PROGRAM = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 GRID_DECLINE = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))
-GRID_BIAS = (0.0, 2.0, 1.5, 1.0, 0.75, 0.5, 0.25)  # 0 first: any content clause answers
+GRID_CONTENT = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)  # 0 first: any content clause answers
 
 
 @dataclass(frozen=True)
@@ -134,16 +134,27 @@ class ScopeCase:
     id: str
     lang: str
     declined: bool  # gold
-    decide: Callable[[Mapping[str, float], float], bool]  # declined under these thresholds and bias?
+    decide: Callable[[Mapping[str, float], float], bool]  # declined under these thresholds and this content floor?
 
 
 def tune_declines(cases: Sequence[ScopeCase], lang: str) -> tuple[dict[str, float], float]:
-    """The decline thresholds and the content bias that decide a language's dev cases best."""
+    """The decline thresholds and the content floor that decide a language's dev cases best."""
     mine = [c for c in cases if c.lang == lang]
 
     def accuracy(cand: tuple[float, ...]) -> float:
         mins = {"out_of_scope": cand[0], "instruction": cand[1]}
         return sum(c.decide(mins, cand[2]) == c.declined for c in mine) / max(len(mine), 1)
 
-    oos, instruction, bias = _best(product(GRID_DECLINE, GRID_DECLINE, GRID_BIAS), accuracy)
-    return {"out_of_scope": oos, "instruction": instruction}, bias
+    oos, instruction, floor = _best(product(GRID_DECLINE, GRID_DECLINE, GRID_CONTENT), accuracy)
+    return {"out_of_scope": oos, "instruction": instruction}, floor
+
+
+GRID_TOPIC = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9, 1.0)
+
+
+def topic_threshold(quiet: Sequence[tuple[float, bool]]) -> float:
+    """For messages that ask nothing in so many words: the direction confidence from which
+    they are answered as a problem. ``quiet``: (best direction's probability, should answer)."""
+    (best,) = _best(((t,) for t in reversed(GRID_TOPIC)),
+                    lambda c: sum((p >= c[0]) == wanted for p, wanted in quiet))
+    return best

@@ -36,13 +36,14 @@ def decline_topic(query: str, lang: str, topic: str) -> Answer:
 
 
 def ask_back(query: str, lang: str, reason: str = "vague") -> Answer:
-    """Nothing to go on ("困っています"): offer the survey's common problems as choices."""
+    """Nothing to go on ("困っています", "こんにちは"): no answer from the document, but the
+    survey's common problems offered as choices."""
     return message_answer(
         query,
         lang,
         "problem",
         wording(lang).say("decline.clarify"),
-        in_scope=True,
+        in_scope=False,
         clarify=clarify_choices(lang),
         reason=reason,
     )

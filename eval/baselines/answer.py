@@ -1,14 +1,16 @@
 """What every baseline shares (pure): ranking directions from hits, and the answer JSON.
 
-The answer is a ``bot.models.Answer``, so its JSON has exactly the bot's keys. A baseline
-presents one direction (``primary`` = 1) when it answers, and no program
-(``primary_programs`` = 0; programs are still ranked, for prog_hit@3); its ``answer`` is one
-sentence naming the top direction; it cites the top retrieved passages, each shown as a
-quoted item of the answer.
+The answer is a ``bot.models.Answer``, so its JSON has exactly the bot's keys. When the
+gate lets a question in, a baseline presents its top direction (``primary`` = 1; 0 when no
+retrieved passage points at a direction) and no program (``primary_programs`` = 0; programs
+are still ranked, for prog_hit@3); its ``answer`` is one sentence naming the top direction;
+it cites the top retrieved passages, each shown as a quoted item of the answer. Below the
+gate it declines (``in_scope`` false, ``type`` "out_of_scope") and lists nothing.
 """
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -46,7 +48,7 @@ class Retrieved:
     directions: list[tuple[str, float]]  # best first
     programs: list[tuple[str, float]]
     passages: list[Passage]  # in retrieval order
-    signal: float  # what the gate reads (best BM25 score, best cosine, …); 0 when nothing was found
+    signal: float  # what the gate reads (best BM25 score, best cosine, …); -inf when nothing was found
 
 
 def passage_of(chunk: Chunk) -> Passage:
@@ -91,7 +93,7 @@ def retrieved_from_chunks(hits: Sequence[tuple[Chunk, float]]) -> Retrieved:
         directions,
         programs,
         [passage_of(c) for c, _ in hits],
-        max((s for _, s in hits), default=0.0),
+        max((s for _, s in hits), default=-math.inf),
     )
 
 
@@ -100,14 +102,19 @@ def lang_of(text: str) -> str:
 
 
 def in_scope(retrieved: Retrieved, gate: float) -> bool:
-    return bool(retrieved.directions) and retrieved.signal >= gate
+    """The gate: the signal reaches it (nothing retrieved has signal -inf, below every gate)."""
+    return retrieved.signal >= gate
 
 
-def _lead(corpus: Corpus, lang: str, top: str | None) -> str:
-    if top is None:
+def _lead(corpus: Corpus, lang: str, answered: bool, top: str | None) -> str:
+    if not answered:
         if lang == "en":
             return "This question does not seem to be about what the document covers, so it is not answered."
         return "このご質問は、文書が扱う範囲の外と判断したため、お答えしていません。"
+    if top is None:
+        if lang == "en":
+            return "No direction of the document fits; the closest passages of the document are below."
+        return "当てはまる取組の方向性は見つかりませんでした。文書の中で近い一節を下に示します。"
     strategy = corpus.document.strategy_of(top)
     if lang == "en":
         gloss = corpus.aids.directions[top].en
@@ -124,13 +131,14 @@ def build_answer(
     """The baseline's answer, as ``python -m bot ask --json`` prints an answer."""
     started = time.perf_counter() if started is None else started
     lang = lang_of(query)
+    en = lang == "en"
     if not in_scope(retrieved, gate):
-        lead = _lead(corpus, lang, None)
+        lead = _lead(corpus, lang, False, None)
         answer = Answer(query, lang, False, type="out_of_scope", lead=lead, answer=lead, reason="off_topic")
         answer.timing_ms = round((time.perf_counter() - started) * 1000, 2)
         return answer.to_json()
     doc, aids = corpus.document, corpus.aids
-    top = retrieved.directions[0][0]
+    top = retrieved.directions[0][0] if retrieved.directions else None
     passages = retrieved.passages[:ANSWER_PASSAGES]
     citations = [
         Citation(
@@ -143,22 +151,26 @@ def build_answer(
         )
         for p in passages
     ]
-    supporting = tuple(i for i, p in enumerate(passages, start=1) if top in p.directions)
-    strategy = doc.strategy_of(top)
-    en = lang == "en"
-    sections = [
-        Section(
-            "directions",
-            "Closest direction (by retrieval)" if en else "最も近い取組の方向性（検索による）",
-            (
-                Item(
-                    f"{top} (strategy {strategy.numeral})" if en else f"{top}（戦略{strategy.numeral}「{strategy.title}」）",
-                    gloss=aids.directions[top].en if en else "",
-                    cite=supporting,
-                    ref=top,
+    sections = []
+    if top is not None:
+        strategy = doc.strategy_of(top)
+        sections.append(
+            Section(
+                "directions",
+                "Closest direction (by retrieval)" if en else "最も近い取組の方向性（検索による）",
+                (
+                    Item(
+                        f"{top} (strategy {strategy.numeral})"
+                        if en
+                        else f"{top}（戦略{strategy.numeral}「{strategy.title}」）",
+                        gloss=aids.directions[top].en if en else "",
+                        cite=tuple(i for i, p in enumerate(passages, start=1) if top in p.directions),
+                        ref=top,
+                    ),
                 ),
-            ),
-        ),
+            )
+        )
+    sections.append(
         Section(
             "others",
             "Passages retrieved from the document" if en else "検索でヒットした文書の一節",
@@ -166,9 +178,9 @@ def build_answer(
                 Item(p.text, quote=True, cite=(i,), ref=p.directions[0] if p.directions else "")
                 for i, p in enumerate(passages, start=1)
             ),
-        ),
-    ]
-    lead = _lead(corpus, lang, top)
+        )
+    )
+    lead = _lead(corpus, lang, True, top)
     answer = Answer(
         query,
         lang,
@@ -193,7 +205,7 @@ def build_answer(
         answer=lead,
         citations=citations,
         sections=sections,
-        primary=1,
+        primary=1 if top is not None else 0,
         primary_programs=0,
     )
     answer.timing_ms = round((time.perf_counter() - started) * 1000, 2)

@@ -2,14 +2,16 @@
 
 ``fit_gate`` is pure: given (signal, gold in-scope) pairs it returns the gate that
 maximizes the accuracy of "in scope when signal ≥ gate". Candidates are the lowest signal
-(answer everything), the midpoints between consecutive distinct signals, and +inf
-(decline everything); ties go to the lower gate (answer more), as eval.tuning's grids do.
+(answer everything retrieved), the midpoints between consecutive distinct signals, and +inf
+(decline everything); ties go to the lower gate (answer more), as eval.tuning's grids do. A
+signal of -inf (nothing retrieved) is below every gate.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from pathlib import Path
 from typing import Literal
 
@@ -53,8 +55,8 @@ def fit_gate(pairs: Iterable[tuple[float, bool]]) -> tuple[float, float]:
     data = list(pairs)
     if not data:
         raise ValueError("no cases to fit a gate on")
-    values = sorted({s for s, _ in data})
-    candidates = [values[0], *((a + b) / 2 for a, b in zip(values, values[1:], strict=False)), math.inf]
+    values = sorted({s for s, _ in data if math.isfinite(s)})
+    candidates = [*values[:1], *((a + b) / 2 for a, b in pairwise(values)), math.inf]
     best, best_acc = candidates[0], -1.0
     for gate in candidates:
         acc = accuracy(data, gate)

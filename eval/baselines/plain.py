@@ -10,6 +10,7 @@ programs are ranked in the order their chunks were retrieved (``rank_labels``).
 from __future__ import annotations
 
 import hashlib
+import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -134,7 +135,7 @@ def retrieved_from_labels(
         [(d, score_of[d]) for d in directions],
         [(p, score_of[p]) for p in programs],
         passages,
-        max((s for _, s in picked), default=0.0),
+        max((s for _, s in picked), default=-math.inf),
     )
 
 
