@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.learn import BinaryModels, FitCache, Hybrid
+from bot.learn import FitCache, Hybrid, ProgramModels
 from bot.training import MultiLabelSet, TrainingSet
 from bot.understand import Message
 
@@ -26,7 +26,7 @@ TokensOf = Callable[[str], list[str]]
 class Classifiers:
     types: Hybrid
     directions: Hybrid
-    programs: BinaryModels
+    programs: ProgramModels
     tables: Hybrid
     asks: Hybrid
     parts: Hybrid
@@ -57,10 +57,19 @@ def fit_classifiers(
             [tokens_of(t) for t in s.texts], s.labels, strength.get(f"{s.name}_tokens", 8.0)
         )
         fitted[s.name] = Hybrid(dense, sparse, token_weight.get(s.name, 0.0))
-    prog = cache.binary(
+    dense = cache.binary(
         vectors_of(programs.texts), programs.targets, programs.labels, strength.get("programs", 8.0)
     )
-    return Classifiers(programs=prog, **fitted)
+    token_lists = [tokens_of(t) for t in programs.texts]
+    sparse = {
+        name: cache.sparse(
+            token_lists,
+            ["yes" if name in t else "no" for t in programs.targets],
+            strength.get("programs_tokens", 8.0),
+        )
+        for name in programs.labels
+    }
+    return Classifiers(programs=ProgramModels(dense, sparse, token_weight.get("programs", 0.0)), **fitted)
 
 
 @dataclass(frozen=True)

@@ -252,7 +252,9 @@ class Recommender:
         m = self.models
         content = reading.content()
         text = " ".join(c.text for c in content) if len(content) < len(reading.clauses) else message.search
-        hits = self._retrieve(text, reading.vector)
+        # retrieval only counts with a weight (calibrated on dev); at 0 the query is not made
+        weight = self.calibration.retrieval_weight
+        shares = retrieval_shares(self._retrieve(text, reading.vector).hits) if weight > 0 else {}
         problems = [c for c in content if c.label == "problem"]
         # Each clause may raise a problem of its own: its best direction, weighted by how much
         # the clause is a problem rather than background or a general ask for help.
@@ -265,12 +267,12 @@ class Recommender:
                 share = own / max(own + c.types.get("context", 0.0) + c.types.get("filler", 0.0), 1e-9)
                 clause_tops.append((title, p * share))
         confidence: dict[str, float] = {}
-        for v in [reading.vector, *(c.vector for c in problems)]:
-            for name, p in m.programs.of(v).items():
+        for v, words in [(reading.vector, reading.tokens), *((c.vector, c.tokens) for c in problems)]:
+            for name, p in m.programs.of(v, words).items():
                 confidence[name] = max(confidence.get(name, 0.0), p)
         return ProblemEvidence(
             probs=tuple(m.directions.ranked(reading.vector, reading.tokens)),
-            shares=retrieval_shares(hits.hits),
+            shares=shares,
             clause_tops=tuple(clause_tops),
             program_confidence=confidence,
             named_programs=tuple(e.name for e in named(message.search, self.entities) if e.kind == "program"),

@@ -113,6 +113,22 @@ class Hybrid:
         return dict(zip(self.labels, self.proba(vector, tokens).tolist(), strict=True))
 
 
+@dataclass(frozen=True)
+class ProgramModels:
+    """Each program's own P(it fits | message): vector and token models mixed, one-vs-rest."""
+
+    dense: BinaryModels
+    sparse: dict[str, SparseModel]  # labels ("no", "yes") per program
+    weight: float
+
+    def of(self, vector: np.ndarray, tokens: Sequence[str]) -> dict[str, float]:
+        dense = self.dense.of(vector)
+        return {
+            name: (1 - self.weight) * p + self.weight * float(self.sparse[name].proba(tokens)[1])
+            for name, p in dense.items()
+        }
+
+
 def fit_sparse(
     token_lists: Sequence[Sequence[str]], y: Sequence[str], c: float, labels: Sequence[str]
 ) -> SparseModel:

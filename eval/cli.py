@@ -142,7 +142,9 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="score the pipeline and the baselines")
     run.add_argument("--json", action="store_true", help="print the results as one JSON object")
-    run.add_argument("--guard", action="store_true", help="pipeline on the dev split only; exit 1 below eval/floors.yaml")
+    run.add_argument(
+        "--guard", action="store_true", help="pipeline on the dev split only; exit 1 below eval/floors.yaml"
+    )
     run.add_argument("--no-baselines", action="store_true", help="score the pipeline only")
     run.add_argument(
         "--split",
@@ -170,7 +172,8 @@ def parser() -> argparse.ArgumentParser:
     )
     cal.set_defaults(func=cmd_calibrate)
     bcal = sub.add_parser(
-        "baselines-calibrate", help="fit each baseline's scope gate on the dev split (eval/baseline_gates.yaml)"
+        "baselines-calibrate",
+        help="fit each baseline's scope gate on the dev split (eval/baseline_gates.yaml)",
     )
     bcal.add_argument("--systems", nargs="+", choices=SYSTEM_NAMES, help="only these (default: all)")
     bcal.set_defaults(func=cmd_baselines_calibrate)

@@ -45,7 +45,9 @@ def check(metrics: Mapping[str, Any], floors: Floors) -> tuple[bool, str]:
         ok = value is not None and value >= floor
         failed += not ok
         shown = "n/a" if value is None else f"{value:.3f}"
-        rows.append(f"  {name.ljust(width)}  {shown:>5} {'>=' if ok else '< '} {floor:.3f}  {'ok' if ok else 'BELOW'}")
+        rows.append(
+            f"  {name.ljust(width)}  {shown:>5} {'>=' if ok else '< '} {floor:.3f}  {'ok' if ok else 'BELOW'}"
+        )
     scope = f"({floors.split}, n={metrics.get('n', '?')})"
     head = (
         f"eval guard FAILED {scope}: {failed} of {len(rows)} metrics below their floors"

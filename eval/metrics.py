@@ -43,7 +43,6 @@ from typing import Any
 Response = Mapping[str, Any]
 
 
-
 def compact(text: str) -> str:
     return "".join(ch for ch in text if not ch.isspace())
 
@@ -255,7 +254,9 @@ def score_case(
             if exp.category == "followup" and exp.in_scope
             else None
         ),
-        answered_en=not declined(resp) if exp.lang == "en" and exp.in_scope else None,
+        answered_en=(not declined(resp) and "error" not in resp)
+        if exp.lang == "en" and exp.in_scope
+        else None,
         citation_ok=answer_citations_ok(resp, source),
         latency_ms=latency_ms,
     )

@@ -246,13 +246,25 @@ def gates_table() -> list[str]:
         gates = load_gates().gates
     except ValueError as exc:
         return [f"No gates: {exc}"]
-    rows = [[name, g.signal, f"{g.gate:.4f}", g.dev_accuracy, g.dev_cases, g.fitted_with or "–"]
-            for name, g in gates.items()]
+    rows = [
+        [name, g.signal, f"{g.gate:.4f}", g.dev_accuracy, g.dev_cases, g.fitted_with or "–"]
+        for name, g in gates.items()
+    ]
     return [
-        f"From `{GATES_FILE.relative_to(EVAL_DIR.parent)}` (`python -m eval baselines-calibrate`, dev split only):",
+        f"From `{GATES_FILE.relative_to(EVAL_DIR.parent)}` "
+        "(`python -m eval baselines-calibrate`, dev split only):",
         "",
-        *_table(["baseline", "signal", "gate", "dev accuracy of the in-scope decision", "dev cases", "fitted with"],
-                rows),
+        *_table(
+            [
+                "baseline",
+                "signal",
+                "gate",
+                "dev accuracy of the in-scope decision",
+                "dev cases",
+                "fitted with",
+            ],
+            rows,
+        ),
     ]
 
 
@@ -343,7 +355,9 @@ def write_chart(systems: Sequence[SystemResult], path: Path = REPORT_PNG) -> Pat
 
 
 # -- failures -----------------------------------------------------------------------------
-def what_went_wrong(case: GoldCase, score: CaseScore, resp: Mapping[str, Any], source: SourceIndex) -> list[str]:
+def what_went_wrong(
+    case: GoldCase, score: CaseScore, resp: Mapping[str, Any], source: SourceIndex
+) -> list[str]:
     """Short notes on each measure the case failed (empty when it passed them all)."""
     if "error" in resp:
         return [f"error line: {str(resp['error'])[:80]}"]
@@ -428,9 +442,20 @@ def _systems_table(results: Mapping[str, Any]) -> list[str]:
     for name, run in results["runs"].items():
         m = results["metrics"] if name == "pipeline" else results["baselines"][name]
         load = run.get("load_avg") or ["–", "–"]
-        rows.append([name, f"`{run['command']}`", run["cold_start_ms"], run["peak_rss_mb"],
-                     m.get("latency_p50_ms"), m.get("latency_p95_ms"), f"{load[0]} → {load[1]}"])
-    return _table(["system", "command", "cold start ms", "peak RSS MiB", "p50 ms", "p95 ms", "load avg"], rows)
+        rows.append(
+            [
+                name,
+                f"`{run['command']}`",
+                run["cold_start_ms"],
+                run["peak_rss_mb"],
+                m.get("latency_p50_ms"),
+                m.get("latency_p95_ms"),
+                f"{load[0]} → {load[1]}",
+            ]
+        )
+    return _table(
+        ["system", "command", "cold start ms", "peak RSS MiB", "p50 ms", "p95 ms", "load avg"], rows
+    )
 
 
 def definition_lines() -> list[str]:
@@ -483,7 +508,11 @@ def write_report(
         SYSTEMS_NOTE,
         "## Per question type (pipeline)",
         "",
-        *[line for split in SPLITS for line in (f"### {SPLIT_LABEL[split]}", "", *type_table(pipeline, split), "")],
+        *[
+            line
+            for split in SPLITS
+            for line in (f"### {SPLIT_LABEL[split]}", "", *type_table(pipeline, split), "")
+        ],
         "## Per language (pipeline)",
         "",
         *language_table(pipeline),
@@ -492,8 +521,11 @@ def write_report(
         "",
         f"![per-category headline metric, every system]({png_path.name})",
         "",
-        *[line for split in SPLITS for line in (f"### {SPLIT_LABEL[split]}", "", *category_table(pipeline, split),
-                                                 "")],
+        *[
+            line
+            for split in SPLITS
+            for line in (f"### {SPLIT_LABEL[split]}", "", *category_table(pipeline, split), "")
+        ],
         "## Systems",
         "",
         *_systems_table(results),

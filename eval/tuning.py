@@ -134,7 +134,9 @@ class ScopeCase:
     id: str
     lang: str
     declined: bool  # gold
-    decide: Callable[[Mapping[str, float], float], bool]  # declined under these thresholds and this content floor?
+    decide: Callable[
+        [Mapping[str, float], float], bool
+    ]  # declined under these thresholds and this content floor?
 
 
 def tune_declines(cases: Sequence[ScopeCase], lang: str) -> tuple[dict[str, float], float]:
@@ -155,6 +157,7 @@ GRID_TOPIC = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9, 1.0)
 def topic_threshold(quiet: Sequence[tuple[float, bool]]) -> float:
     """For messages that ask nothing in so many words: the direction confidence from which
     they are answered as a problem. ``quiet``: (best direction's probability, should answer)."""
-    (best,) = _best(((t,) for t in reversed(GRID_TOPIC)),
-                    lambda c: sum((p >= c[0]) == wanted for p, wanted in quiet))
+    (best,) = _best(
+        ((t,) for t in reversed(GRID_TOPIC)), lambda c: sum((p >= c[0]) == wanted for p, wanted in quiet)
+    )
     return best

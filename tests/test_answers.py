@@ -104,7 +104,13 @@ def test_english_survey_answer_glosses_the_labels() -> None:
 
 @pytest.mark.parametrize(
     ("text", "rank"),
-    [("2位は？", 2), ("３番目に多いのは", 3), ("what was ranked second", 2), ("rank 4", 4), ("一番多いのは", None)],
+    [
+        ("2位は？", 2),
+        ("３番目に多いのは", 3),
+        ("what was ranked second", 2),
+        ("rank 4", 4),
+        ("一番多いのは", None),
+    ],
 )
 def test_asked_rank(text: str, rank: int | None) -> None:
     assert asked_rank(text) == rank
@@ -171,8 +177,15 @@ def test_names_aliases_and_slips_find_entities_wards_only_when_asked() -> None:
 # -- structure ----------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("text", "numeral"),
-    [("戦略Ⅲの方向性", "Ⅲ"), ("戦略3の課題", "Ⅲ"), ("戦略IVって", "Ⅳ"), ("strategy 5", "Ⅴ"),
-     ("the second strategy", "Ⅱ"), ("第一の戦略", "Ⅰ"), ("人材の戦略", None)],
+    [
+        ("戦略Ⅲの方向性", "Ⅲ"),
+        ("戦略3の課題", "Ⅲ"),
+        ("戦略IVって", "Ⅳ"),
+        ("strategy 5", "Ⅴ"),
+        ("the second strategy", "Ⅱ"),
+        ("第一の戦略", "Ⅰ"),
+        ("人材の戦略", None),
+    ],
 )
 def test_asked_strategy(text: str, numeral: str | None) -> None:
     assert asked_strategy(text) == numeral
@@ -182,8 +195,12 @@ def test_asked_strategy(text: str, numeral: str | None) -> None:
 def test_each_part_of_a_strategy_is_listed_and_cited(strategy) -> None:
     a = answer_structure(draft(), "q", StructureQuestion("directions", strategy.numeral, None))
     assert all(d.title in a.lead for d in strategy.directions) and a.primary == len(strategy.directions)
-    for part, texts in (("issues", strategy.issues), ("remarks", strategy.remarks),
-                        ("vision", strategy.vision_directions), ("new_movements", strategy.new_movements)):
+    for part, texts in (
+        ("issues", strategy.issues),
+        ("remarks", strategy.remarks),
+        ("vision", strategy.vision_directions),
+        ("new_movements", strategy.new_movements),
+    ):
         a = answer_structure(draft(), "q", StructureQuestion(part, strategy.numeral, None))
         shown = [i.text for s in a.sections for i in s.items]
         assert shown == list(texts)
@@ -202,8 +219,13 @@ def test_pillars_open_questions_and_direction_items() -> None:
 
 # -- follow-ups, declines -----------------------------------------------------------------
 def _shown(*titles: str) -> Answer:
-    return Answer("前の質問", "ja", True, directions=[direction_match(CORPUS, t, 1.0) for t in titles],
-                  primary=len(titles))
+    return Answer(
+        "前の質問",
+        "ja",
+        True,
+        directions=[direction_match(CORPUS, t, 1.0) for t in titles],
+        primary=len(titles),
+    )
 
 
 def test_followup_programs_of_the_shown_direction_or_none() -> None:

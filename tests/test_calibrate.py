@@ -9,13 +9,14 @@ import pytest
 
 from bot.present import ProblemEvidence, Thresholds
 from eval.tuning import (
-    GRID_BIAS,
+    GRID_CONTENT,
     GRID_DECLINE,
     GRID_SHOW,
     ProblemCase,
     ScopeCase,
     f_beta,
     problem_score,
+    topic_threshold,
     tune_declines,
     tune_problem,
     weak_threshold,
@@ -125,22 +126,16 @@ def test_tune_problem_picks_the_thresholds_the_cases_prefer() -> None:
 
 # -- tune_declines ------------------------------------------------------------------------
 def scope_case(
-    id_: str,
-    lang: str,
-    declined: bool,
-    p_oos: float,
-    p_instruction: float,
-    content: float = 0.0,
-    decline_mass: float = 0.0,
+    id_: str, lang: str, declined: bool, p_oos: float, p_instruction: float, content: float | None = None
 ) -> ScopeCase:
-    """A fake of what bot.classify.read_kinds decides: a clause is declined when one of its
-    probabilities reaches its minimum; a message that also has content is declined only when
-    ``bias`` * content < decline mass (bias 0: content always answers)."""
+    """A fake of what bot.classify.read_kinds decides: a clause the document can't answer is
+    one whose probability reaches its minimum; beside it, a content clause (``content``: how
+    sure it is of itself) keeps the message answered only when it reaches the content floor."""
 
-    def decide(mins: Mapping[str, float], bias: float) -> bool:
+    def decide(mins: Mapping[str, float], floor: float) -> bool:
         if not (p_oos >= mins["out_of_scope"] or p_instruction >= mins["instruction"]):
             return False
-        return not content or (bool(bias) and bias * content < decline_mass)
+        return content is None or content < floor
 
     return ScopeCase(id_, lang, declined, decide)
 
@@ -155,32 +150,33 @@ def test_tune_declines_separates_each_language_on_its_own() -> None:
         scope_case("e", "en", True, 0.3, 0.3),
         scope_case("f", "en", False, 0.9, 0.9),
     ]
-    ja, bias = tune_declines(cases, "ja")
+    ja, floor = tune_declines(cases, "ja")
     assert 0.48 < ja["out_of_scope"] <= 0.62 and 0.66 < ja["instruction"] <= 0.72
     assert ja == {"out_of_scope": 0.5, "instruction": 0.7}  # ties: the most lenient listed first
-    assert bias == GRID_BIAS[0]  # no mixed message: any content clause answers
-    assert sum(c.decide(ja, bias) == c.declined for c in cases if c.lang == "ja") == 4
-    en, en_bias = tune_declines(cases, "en")
-    assert sum(c.decide(en, en_bias) == c.declined for c in cases if c.lang == "en") == 1  # can't have both
+    assert floor == GRID_CONTENT[0]  # no mixed message: any content clause answers
+    assert sum(c.decide(ja, floor) == c.declined for c in cases if c.lang == "ja") == 4
+    en, en_floor = tune_declines(cases, "en")
+    assert sum(c.decide(en, en_floor) == c.declined for c in cases if c.lang == "en") == 1  # not both
 
 
-def test_tune_declines_finds_the_content_bias_mixed_messages_need() -> None:
+def test_tune_declines_finds_the_content_floor_mixed_messages_need() -> None:
     cases = [
-        # mostly a question the document can't answer, with a little content: decline
-        scope_case("m", "ja", True, 0.9, 0.0, content=1.0, decline_mass=1.2),
-        # mostly content, with an aside the document can't answer: answer
-        scope_case("n", "ja", False, 0.9, 0.0, content=1.0, decline_mass=0.6),
+        # a question the document can't answer beside an unsure bit of content: decline
+        scope_case("m", "ja", True, 0.9, 0.0, content=0.45),
+        # a problem, sure of itself, with an aside the document can't answer: answer
+        scope_case("n", "ja", False, 0.9, 0.0, content=0.65),
         scope_case("o", "ja", True, 0.9, 0.0),
     ]
-    mins, bias = tune_declines(cases, "ja")
-    assert 0.6 <= bias < 1.2 and bias == 1.0  # the first in GRID_BIAS that decides both
-    assert all(c.decide(mins, bias) == c.declined for c in cases)
+    mins, floor = tune_declines(cases, "ja")
+    assert 0.45 < floor <= 0.65
+    assert floor == min(f for f in GRID_CONTENT if 0.45 < f <= 0.65)  # ties: the first listed
+    assert all(c.decide(mins, floor) == c.declined for c in cases)
 
 
 def test_tune_declines_without_cases_takes_the_first_grid_point() -> None:
     assert tune_declines([], "ja") == (
         {"out_of_scope": GRID_DECLINE[0], "instruction": GRID_DECLINE[0]},
-        GRID_BIAS[0],
+        GRID_CONTENT[0],
     )
 
 
@@ -189,3 +185,11 @@ def test_weak_threshold_separates_right_from_wrong_best_directions() -> None:
     t = weak_threshold(scored)
     assert 0.12 < t <= 0.22 and t == 0.15
     assert weak_threshold([(0.9, True)]) == GRID_SHOW[0]
+
+
+def test_topic_threshold_answers_quiet_messages_from_a_clear_topic() -> None:
+    quiet = [(0.9, True), (0.55, True), (0.5, False), (0.2, False)]
+    assert topic_threshold(quiet) == 0.55
+    # ties go to the strictest threshold that does as well
+    assert topic_threshold([(0.9, True)]) == 0.9
+    assert topic_threshold([(0.2, False)]) == 1.0

@@ -68,8 +68,15 @@ def source() -> SourceIndex:
 
 
 def chunk(id_: str, directions: tuple[str, ...] = (), programs: tuple[str, ...] = ()) -> Chunk:
-    return Chunk(id_, f"text {id_}", "direction_item", f"quote {id_}", Span(0, 1), directions=directions,
-                 programs=programs)
+    return Chunk(
+        id_,
+        f"text {id_}",
+        "direction_item",
+        f"quote {id_}",
+        Span(0, 1),
+        directions=directions,
+        programs=programs,
+    )
 
 
 # -- ranking from hits --------------------------------------------------------------------
@@ -125,17 +132,25 @@ def test_in_scope_reads_the_signal() -> None:
 
 
 def test_gates_file_round_trips_and_is_validated(tmp_path: Path) -> None:
-    gates = BaselineGates(gates={"bm25": Gate(gate=2.5, signal="s", dev_accuracy=0.8, dev_cases=10),
-                                 "plain": Gate(gate=math.inf, signal="s", dev_accuracy=0.5, dev_cases=10)})
+    gates = BaselineGates(
+        gates={
+            "bm25": Gate(gate=2.5, signal="s", dev_accuracy=0.8, dev_cases=10),
+            "plain": Gate(gate=math.inf, signal="s", dev_accuracy=0.5, dev_cases=10),
+        }
+    )
     path = write_gates(gates, tmp_path / "gates.yaml")
     assert load_gates(path) == gates and gate_for("bm25", path) == 2.5 and gate_for("plain", path) == math.inf
     with pytest.raises(ValueError, match="no gate for dense"):
         gate_for("dense", path)
-    path.write_text("split: heldout\ngates:\n  bm25: {gate: 1, signal: s, dev_accuracy: 0.5, dev_cases: 3}\n",
-                    encoding="utf-8")
+    path.write_text(
+        "split: heldout\ngates:\n  bm25: {gate: 1, signal: s, dev_accuracy: 0.5, dev_cases: 3}\n",
+        encoding="utf-8",
+    )
     with pytest.raises(ValueError, match="split"):
         load_gates(path)
-    path.write_text("gates:\n  bm26: {gate: 1, signal: s, dev_accuracy: 0.5, dev_cases: 3}\n", encoding="utf-8")
+    path.write_text(
+        "gates:\n  bm26: {gate: 1, signal: s, dev_accuracy: 0.5, dev_cases: 3}\n", encoding="utf-8"
+    )
     with pytest.raises(ValueError, match="baselines-calibrate"):
         load_gates(path)
     with pytest.raises(ValueError, match="file not found"):
@@ -171,12 +186,20 @@ def test_answer_has_the_bots_shape_and_cites_what_it_shows() -> None:
 
 def test_answer_below_the_gate_declines_and_lists_nothing() -> None:
     got = _bm25().retrieve("原材料が上がったのに取引先に値上げを言い出せない")
-    answer = build_answer("原材料が上がったのに取引先に値上げを言い出せない", got, got.signal + 0.01, corpus())
+    answer = build_answer(
+        "原材料が上がったのに取引先に値上げを言い出せない", got, got.signal + 0.01, corpus()
+    )
     assert set(answer) == ANSWER_KEYS
-    assert answer["in_scope"] is False and answer["type"] == "out_of_scope" and answer["reason"] == "off_topic"
+    assert (
+        answer["in_scope"] is False and answer["type"] == "out_of_scope" and answer["reason"] == "off_topic"
+    )
     assert answer["directions"] == answer["citations"] == answer["sections"] == [] and answer["primary"] == 0
     english = build_answer("What's the weather?", _bm25().retrieve("What's the weather?"), 0.0, corpus())
-    assert english["in_scope"] is False and english["lang"] == "en" and english["lead"].startswith("This question")
+    assert (
+        english["in_scope"] is False
+        and english["lang"] == "en"
+        and english["lead"].startswith("This question")
+    )
 
 
 def test_answer_without_a_direction_presents_none() -> None:
@@ -276,12 +299,20 @@ def test_plain_answers_cite_its_own_chunks() -> None:
 
 # -- the command line ---------------------------------------------------------------------
 def test_bm25_baseline_prints_one_answer_per_line() -> None:
-    lines = [{"query": "原材料が上がったのに取引先に値上げを言い出せない"}, {"query": "今日の天気は？"},
-             {"query": "それに使える支援策は？", "history": ["後継ぎがいない"]}]
+    lines = [
+        {"query": "原材料が上がったのに取引先に値上げを言い出せない"},
+        {"query": "今日の天気は？"},
+        {"query": "それに使える支援策は？", "history": ["後継ぎがいない"]},
+    ]
     done = subprocess.run(
         [sys.executable, "-m", "eval.baselines", "--system", "bm25", "--jsonl", "--gate", "1.0"],
         input="".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines),
-        capture_output=True, text=True, encoding="utf-8", cwd=REPO_ROOT, timeout=300, check=False,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=REPO_ROOT,
+        timeout=300,
+        check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     answers = [json.loads(line) for line in done.stdout.splitlines()]
@@ -295,7 +326,11 @@ def test_dense_baseline_on_three_questions(engine_settings, recommender) -> None
     from eval.baselines.retrieval import DenseSystem
 
     system = DenseSystem(engine_settings, build_chunks(corpus()))
-    questions = ["後継ぎがいなくて会社をたたむか悩んでいる", "Our factory was hit by ransomware", "今日の天気は？"]
+    questions = [
+        "後継ぎがいなくて会社をたたむか悩んでいる",
+        "Our factory was hit by ransomware",
+        "今日の天気は？",
+    ]
     got = [system.retrieve(q) for q in questions]
     assert all(len(g.passages) == 20 and -1.0 <= g.signal <= 1.0 for g in got)
     own = {c.id for c in document_chunks(build_chunks(corpus()))}

@@ -99,7 +99,9 @@ def test_every_question_type_language_and_followup_in_both_splits() -> None:
 def test_question_type_comes_from_the_category_or_the_case() -> None:
     (problem,) = parse_gold([_line()])
     assert problem.question_type == "problem" and problem.type is None
-    (fact,) = parse_gold([_line(category="fact", type="survey", expected=_expected(directions=[], facts=["55%"]))])
+    (fact,) = parse_gold(
+        [_line(category="fact", type="survey", expected=_expected(directions=[], facts=["55%"]))]
+    )
     assert fact.question_type == "survey"
     (decline,) = parse_gold([_line(category="injection", expected={"in_scope": False})])
     assert decline.question_type == "instruction" == TYPE_OF_CATEGORY["injection"]
@@ -181,3 +183,12 @@ def test_unknown_names_are_reported() -> None:
         "g001: unknown direction '架空'",
         "g001: unknown program 'P'",
     ]
+
+
+def test_gold_md_counts_match_the_files() -> None:
+    from eval.gold_counts import breakdown_table, category_table
+
+    cases = load_gold()
+    text = (GOLD_FILE.parent / "GOLD.md").read_text(encoding="utf-8")
+    stale = [line for line in [*category_table(cases), *breakdown_table(cases)] if line not in text]
+    assert stale == [], "eval/GOLD.md is stale: paste the output of `python -m eval.gold_counts`"

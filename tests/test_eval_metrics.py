@@ -109,7 +109,10 @@ def test_facts_compare_after_nfkc_without_spaces() -> None:
 
 
 def test_first_sentence() -> None:
-    assert first_sentence({"lead": "一位は資金調達支援です。次に…", "answer": "別"}) == "一位は資金調達支援です。"
+    assert (
+        first_sentence({"lead": "一位は資金調達支援です。次に…", "answer": "別"})
+        == "一位は資金調達支援です。"
+    )
     assert first_sentence({"lead": "", "answer": "First one. Second."}) == "First one. "
     assert first_sentence({"answer": "句点なし"}) == "句点なし"
     assert first_sentence({}) == ""
@@ -170,7 +173,9 @@ def test_answer_citations_ok() -> None:
 
 # -- one case -----------------------------------------------------------------------------
 def test_score_case_ranking_and_presented() -> None:
-    s = score_case(exp(dirs=(A,), progs=("P",)), resp([B, A, C], ["Q", "R", "S", "P"], primary=2), SOURCE, 12.0)
+    s = score_case(
+        exp(dirs=(A,), progs=("P",)), resp([B, A, C], ["Q", "R", "S", "P"], primary=2), SOURCE, 12.0
+    )
     assert (s.dir_hit1, s.dir_hit3, s.dir_rr, s.prog_hit3) == (False, True, 0.5, False)
     assert s.shown_hit is True and s.presented_precision == 0.5 and s.latency_ms == 12.0
     assert s.type_ok is True and s.fact_ok is None and s.multi_all is None and s.followup_ok is None
@@ -179,13 +184,19 @@ def test_score_case_ranking_and_presented() -> None:
 
 
 def test_score_case_declines_and_errors() -> None:
-    oos = score_case(exp("out_of_scope", in_scope=False, qtype="out_of_scope"),
-                     resp(in_scope=False, type="out_of_scope"), SOURCE)
+    oos = score_case(
+        exp("out_of_scope", in_scope=False, qtype="out_of_scope"),
+        resp(in_scope=False, type="out_of_scope"),
+        SOURCE,
+    )
     assert oos.expect_oos and oos.predict_oos and oos.dir_hit3 is None and oos.type_ok is True
     err = score_case(exp("out_of_scope", in_scope=False, qtype="out_of_scope"), {"error": "x"}, SOURCE)
     assert not err.predict_oos and err.type_ok is False  # an error line never counts as a decline
-    wrong_type = score_case(exp("injection", in_scope=False, qtype="instruction"),
-                            resp(in_scope=False, type="out_of_scope"), SOURCE)
+    wrong_type = score_case(
+        exp("injection", in_scope=False, qtype="instruction"),
+        resp(in_scope=False, type="out_of_scope"),
+        SOURCE,
+    )
     assert wrong_type.predict_oos and wrong_type.type_ok is False
 
 
@@ -200,7 +211,10 @@ def test_score_case_program_precision_only_for_problem_answers() -> None:
 
 
 def test_score_case_facts_and_lead() -> None:
-    answer = resp(lead="1位は資金調達支援（44％）でした。ほかに55%…", answer="1位は資金調達支援（44％）でした。ほかに55%…")
+    answer = resp(
+        lead="1位は資金調達支援（44％）でした。ほかに55%…",
+        answer="1位は資金調達支援（44％）でした。ほかに55%…",
+    )
     e = exp("fact", facts=("44%", "55%"), lead=("資金調達支援", "44%"), qtype="survey")
     s = score_case(e, answer | {"type": "survey"}, SOURCE)
     assert s.fact_ok is True and s.lead_ok is True and s.type_ok is True and s.dir_hit3 is None
@@ -231,7 +245,9 @@ def test_score_case_absent_not_covered_multi_followup_english() -> None:
 
 
 # -- aggregation --------------------------------------------------------------------------
-def _score(id_: str, category: str = "direction", oos: bool = False, predicted: bool = False, **kw: Any) -> CaseScore:
+def _score(
+    id_: str, category: str = "direction", oos: bool = False, predicted: bool = False, **kw: Any
+) -> CaseScore:
     return CaseScore(id_, "dev", category, "problem", "ja", oos, predicted, **kw)
 
 
@@ -275,8 +291,14 @@ def test_guard_check_prints_every_floored_metric() -> None:
 def test_guard_floors_file(tmp_path: Path) -> None:
     floors = load_floors(FLOORS_FILE)
     assert floors.split == "dev"
-    assert set(floors.floors) == {"dir_hit@3", "shown_hit", "presented_precision", "oos_accuracy", "fact_acc",
-                                  "type_acc"}
+    assert set(floors.floors) == {
+        "dir_hit@3",
+        "shown_hit",
+        "presented_precision",
+        "oos_accuracy",
+        "fact_acc",
+        "type_acc",
+    }
     bad = tmp_path / "floors.yaml"
     bad.write_text("split: heldout\nfloors:\n  dir_hit@3: 0.9\n", encoding="utf-8")
     with pytest.raises(ValueError, match="split"):

@@ -25,11 +25,19 @@ D, E = "事業承継の一層の促進", "危機管理対策"
 DEV_QUERY, HELDOUT_QUERY, HELDOUT_QUERY_2 = "後継者がいない", "秘密の質問です", "もうひとつの秘密"
 
 
-def _case(i: int, split: str, query: str, category: str = "direction", lang: str = "ja", **expected: Any) -> str:
+def _case(
+    i: int, split: str, query: str, category: str = "direction", lang: str = "ja", **expected: Any
+) -> str:
     in_scope = category not in ("out_of_scope", "near_domain", "injection")
     exp = {"in_scope": in_scope, "directions": [D] if in_scope and category != "fact" else []} | expected
-    line = {"id": f"g{i:03d}", "split": split, "category": category, "lang": lang, "query": query,
-            "expected": exp}
+    line = {
+        "id": f"g{i:03d}",
+        "split": split,
+        "category": category,
+        "lang": lang,
+        "query": query,
+        "expected": exp,
+    }
     if category == "fact":
         line["type"] = "survey"
     return json.dumps(line, ensure_ascii=False)
@@ -48,9 +56,19 @@ CASES = parse_gold(
 
 
 def answer(dirs: list[str] = (), in_scope: bool = True, type_: str = "problem", **kw: Any) -> dict[str, Any]:  # type: ignore[assignment]
-    base = {"in_scope": in_scope, "type": type_, "directions": [{"title": d} for d in dirs], "programs": [],
-            "lead": "", "answer": "", "citations": [], "sections": [], "not_covered": [],
-            "primary": 1 if dirs else 0, "primary_programs": 0}
+    base = {
+        "in_scope": in_scope,
+        "type": type_,
+        "directions": [{"title": d} for d in dirs],
+        "programs": [],
+        "lead": "",
+        "answer": "",
+        "citations": [],
+        "sections": [],
+        "not_covered": [],
+        "primary": 1 if dirs else 0,
+        "primary_programs": 0,
+    }
     return base | kw
 
 
@@ -75,7 +93,14 @@ def _runs() -> tuple[dict[str, Any], SystemResult, SystemResult]:
     pipeline = _system(
         "pipeline",
         CASES,
-        [right(), wrong, declined, answer(type_="survey", answer="1位は資金調達支援（44％）"), declined, right()],
+        [
+            right(),
+            wrong,
+            declined,
+            answer(type_="survey", answer="1位は資金調達支援（44％）"),
+            declined,
+            right(),
+        ],
     )
     baseline = _system("plain", CASES, [wrong, wrong, wrong, wrong, declined, declined])
     return results_json(CASES, pipeline, [baseline]), pipeline, baseline
@@ -89,18 +114,33 @@ def test_labels_and_definitions_cover_everything() -> None:
 
 def test_report_tables_and_heldout_queries_kept_out_by_default(tmp_path: Path) -> None:
     results, pipeline, baseline = _runs()
-    assert results["by_split"]["dev"]["dir_hit@3"] == 1.0 and results["by_split"]["heldout"]["dir_hit@3"] == 0.0
+    assert (
+        results["by_split"]["dev"]["dir_hit@3"] == 1.0 and results["by_split"]["heldout"]["dir_hit@3"] == 0.0
+    )
     assert results["baselines"]["plain"]["by_split"]["heldout"]["oos_recall"] == 1.0
-    md, png = write_report(results, pipeline, [baseline], CASES, md_path=tmp_path / "r.md",
-                           png_path=tmp_path / "r.png")
+    md, png = write_report(
+        results, pipeline, [baseline], CASES, md_path=tmp_path / "r.md", png_path=tmp_path / "r.png"
+    )
     text = md.read_text(encoding="utf-8")
     assert png.stat().st_size > 10_000
-    for heading in ("## How to read this", "## Every metric", "## Pipeline − baseline", "## Per question type",
-                    "## Per language", "## Per category", "## Definitions", "### The baselines' gates"):
+    for heading in (
+        "## How to read this",
+        "## Every metric",
+        "## Pipeline − baseline",
+        "## Per question type",
+        "## Per language",
+        "## Per category",
+        "## Definitions",
+        "### The baselines' gates",
+    ):
         assert heading in text, heading
     table = text.split("## Every metric")[1].split("##")[0]
     assert all(f"| {key} |" in table for key in METRIC_KEYS)
-    assert "pipeline/dev (n=4)" in table and "pipeline/held-out (n=2)" in table and "plain/held-out (n=2)" in table
+    assert (
+        "pipeline/dev (n=4)" in table
+        and "pipeline/held-out (n=2)" in table
+        and "plain/held-out (n=2)" in table
+    )
     assert "| dir_hit@3 | 1.000 | 0.000 | 0.000 | 0.000 |" in table
     assert "| plain | dir_hit@3 | +1.000 (1.000 vs 0.000) | +0.000 (0.000 vs 0.000) |" in text
     assert "普通の相談 (direction)" in text and "対象外 (out_of_scope)" in text and "英語 en / dev" in text
@@ -117,20 +157,36 @@ def test_report_tables_and_heldout_queries_kept_out_by_default(tmp_path: Path) -
 def test_dev_failures_say_what_was_wrong(tmp_path: Path) -> None:
     results, pipeline, baseline = _runs()
     # score the baseline as if it were the pipeline: its dev answers are all wrong
-    md, _ = write_report(results, baseline, [pipeline], CASES, md_path=tmp_path / "r.md",
-                         png_path=tmp_path / "r.png")
+    md, _ = write_report(
+        results, baseline, [pipeline], CASES, md_path=tmp_path / "r.md", png_path=tmp_path / "r.png"
+    )
     dev = md.read_text(encoding="utf-8").split("## Pipeline failures — dev")[1].split("##")[0]
     assert f"| g001 | direction | problem | ja | top 3 ['{E}'] lack ['{D}']; citations: none |" in dev
-    assert "| g003 | out_of_scope | out_of_scope | ja | not declined; type problem (expected out_of_scope); citations: none |" in dev
-    assert "| g004 | fact | survey | en | type problem (expected survey); facts missing: ['44%']; citations: none |" in dev
+    assert (
+        "| g003 | out_of_scope | out_of_scope | ja | "
+        "not declined; type problem (expected out_of_scope); citations: none |"
+        in dev
+    )
+    assert (
+        "| g004 | fact | survey | en | "
+        "type problem (expected survey); facts missing: ['44%']; citations: none |"
+        in dev
+    )
     assert "| g006 | english | problem | en | declined; type out_of_scope (expected problem) |" in dev
     assert DEV_QUERY not in dev
 
 
 def test_heldout_failures_listed_with_the_flag(tmp_path: Path) -> None:
     results, pipeline, baseline = _runs()
-    md, _ = write_report(results, pipeline, [baseline], CASES, show_heldout_failures=True,
-                         md_path=tmp_path / "r.md", png_path=tmp_path / "r.png")
+    md, _ = write_report(
+        results,
+        pipeline,
+        [baseline],
+        CASES,
+        show_heldout_failures=True,
+        md_path=tmp_path / "r.md",
+        png_path=tmp_path / "r.png",
+    )
     heldout = md.read_text(encoding="utf-8").split("## Pipeline failures — held-out")[1].split("##")[0]
     assert f"| g002 | direction | {HELDOUT_QUERY} | top 3 ['{E}'] lack ['{D}']; citations: none |" in heldout
     assert HELDOUT_QUERY_2 not in heldout  # g005 passed
@@ -165,6 +221,8 @@ def test_summary_lines_show_every_metric_per_system_and_split() -> None:
     rows = {line.split()[0]: line.split()[1:] for line in lines[2:]}
     assert set(rows) == {"n", *METRIC_KEYS}
     assert rows["n"] == ["4", "2", "4", "2"] and rows["dir_hit@3"] == ["1.000", "0.000", "0.000", "0.000"]
-    dev_only = results | {"by_split": {"dev": results["by_split"]["dev"]},
-                          "baselines": {"plain": {"by_split": {"dev": results["by_split"]["dev"]}}}}
+    dev_only = results | {
+        "by_split": {"dev": results["by_split"]["dev"]},
+        "baselines": {"plain": {"by_split": {"dev": results["by_split"]["dev"]}}},
+    }
     assert summary_lines(dev_only)[1].split() == ["pipeline/dev", "plain/dev"]

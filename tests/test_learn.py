@@ -37,7 +37,14 @@ def test_two_labels_make_a_proper_pair() -> None:
 
 
 def test_token_model_learns_words() -> None:
-    docs = [["値上げ", "交渉"], ["価格", "転嫁"], ["後継者", "不在"], ["承継", "後継者"], ["求人", "応募"], ["人手", "不足"]]
+    docs = [
+        ["値上げ", "交渉"],
+        ["価格", "転嫁"],
+        ["後継者", "不在"],
+        ["承継", "後継者"],
+        ["求人", "応募"],
+        ["人手", "不足"],
+    ]
     labels = ["price", "price", "succession", "succession", "staff", "staff"]
     model = fit_sparse(docs, labels, c=16.0, labels=sorted(set(labels)))
     p = dict(zip(model.labels, model.proba(["後継者", "未知語"]), strict=True))

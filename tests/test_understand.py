@@ -10,7 +10,12 @@ from bot.understand import read_message, split_clauses
 
 @pytest.mark.parametrize(
     "text",
-    ["atotsugi ga inai", "nedan wo agetai kedo torihikisaki ni ienai", "IT-ka ga susumanai", "hito ga tarinai"],
+    [
+        "atotsugi ga inai",
+        "nedan wo agetai kedo torihikisaki ni ienai",
+        "IT-ka ga susumanai",
+        "hito ga tarinai",
+    ],
 )
 def test_romaji_is_recognized_and_turned_into_kana(text: str) -> None:
     assert looks_like_romaji(text)
@@ -20,7 +25,12 @@ def test_romaji_is_recognized_and_turned_into_kana(text: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["We cannot find staff", "How do I find a successor?", "Our cash flow is tight", "I want to travel abroad"],
+    [
+        "We cannot find staff",
+        "How do I find a successor?",
+        "Our cash flow is tight",
+        "I want to travel abroad",
+    ],
 )
 def test_english_is_not_romaji(text: str) -> None:
     assert not looks_like_romaji(text)
@@ -65,7 +75,9 @@ def test_a_fragment_too_small_to_stand_alone_joins_its_neighbour() -> None:
     assert len(clauses) == 1 and clauses[0].text.startswith("はい")
 
 
-@pytest.mark.parametrize("text", ["<img src=x onerror=alert(1)>", "<script></script>", "[](http://x.y)", "```{}```"])
+@pytest.mark.parametrize(
+    "text", ["<img src=x onerror=alert(1)>", "<script></script>", "[](http://x.y)", "```{}```"]
+)
 def test_markup_only(text: str) -> None:
     assert read_message(text, 2000).markup_only
 

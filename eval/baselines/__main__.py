@@ -8,7 +8,8 @@ import sys
 import time
 from collections.abc import Sequence
 
-from eval.baselines import SYSTEMS, __doc__ as PACKAGE_DOC
+from eval.baselines import SYSTEMS
+from eval.baselines import __doc__ as PACKAGE_DOC
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -17,10 +18,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     from eval.baselines.gates import gate_for
     from eval.baselines.run import make_system, settings_from
 
-    parser = argparse.ArgumentParser(prog="python -m eval.baselines", description=PACKAGE_DOC,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m eval.baselines",
+        description=PACKAGE_DOC,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--system", choices=SYSTEMS, required=True)
-    parser.add_argument("--jsonl", action="store_true", required=True, help="JSON lines on stdin, one answer each")
+    parser.add_argument(
+        "--jsonl", action="store_true", required=True, help="JSON lines on stdin, one answer each"
+    )
     parser.add_argument("--gate", type=float, help="override the gate of eval/baseline_gates.yaml")
     g = parser.add_argument_group("as python -m bot's options (the same index and model)")
     g.add_argument("--data-dir")
@@ -31,8 +37,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         gate = args.gate if args.gate is not None else gate_for(args.system)
-        settings = settings_from({k: getattr(args, k) for k in
-                                  ("data_dir", "collection", "chroma_host", "chroma_port", "embedding_model")})
+        settings = settings_from(
+            {
+                k: getattr(args, k)
+                for k in ("data_dir", "collection", "chroma_host", "chroma_port", "embedding_model")
+            }
+        )
         corpus = load_corpus()
         system = make_system(args.system, settings, corpus)
     except Exception as exc:  # one line, as the bot's start-up errors

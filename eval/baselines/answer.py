@@ -199,7 +199,9 @@ def build_answer(
             for t, s in retrieved.directions[:MAX_LISTED]
         ],
         programs=[
-            ProgramMatch(p, round(s, 5), tuple(c.company for c in doc.cases_using(p)), (), aids.programs[p].en)
+            ProgramMatch(
+                p, round(s, 5), tuple(c.company for c in doc.cases_using(p)), (), aids.programs[p].en
+            )
             for p, s in retrieved.programs[:MAX_LISTED]
         ],
         answer=lead,

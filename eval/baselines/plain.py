@@ -94,7 +94,9 @@ def label_span(start: int, end: int, units: Sequence[Target]) -> SpanLabel:
 
     directions = best(by_direction)
     kinds = best(by_kind)
-    return SpanLabel(directions[0] if directions else None, tuple(best(by_program)), kinds[0] if kinds else "text")
+    return SpanLabel(
+        directions[0] if directions else None, tuple(best(by_program)), kinds[0] if kinds else "text"
+    )
 
 
 def rank_labels(labels: Iterable[SpanLabel]) -> tuple[list[str], list[str]]:
@@ -144,8 +146,9 @@ class PlainSystem:
 
     name = "plain"
 
-    def __init__(self, corpus: Corpus, store_dir: Path, model: str, model_cache: Path,
-                 backend: str | None = None) -> None:
+    def __init__(
+        self, corpus: Corpus, store_dir: Path, model: str, model_cache: Path, backend: str | None = None
+    ) -> None:
         import chromadb
         from chromadb.config import Settings as ChromaSettings
         from langchain_chroma import Chroma
@@ -161,7 +164,9 @@ class PlainSystem:
             # the backend too: int8 backends give other vectors than the ones stored
             f"{model}|{embeddings.backend}|{CHUNK_SIZE}|{CHUNK_OVERLAP}|{corpus.source.sha256}".encode()
         ).hexdigest()[:16]
-        client = chromadb.PersistentClient(path=str(store_dir), settings=ChromaSettings(anonymized_telemetry=False))
+        client = chromadb.PersistentClient(
+            path=str(store_dir), settings=ChromaSettings(anonymized_telemetry=False)
+        )
         self.vs = Chroma(
             client=client,
             collection_name=f"plain_{key}",

@@ -25,7 +25,9 @@ def _say(message: str) -> None:
     print(f"[baseline] {message}", file=sys.stderr, flush=True)
 
 
-def make_system(name: str, settings: Settings, corpus: Corpus, progress: Callable[[str], None] = _say) -> System:
+def make_system(
+    name: str, settings: Settings, corpus: Corpus, progress: Callable[[str], None] = _say
+) -> System:
     if name == "bm25":
         from corpus.chunks import build_chunks
         from eval.baselines.retrieval import Bm25System
@@ -62,7 +64,15 @@ def run_baselines_calibrate(bot_options: Sequence[str], systems: Sequence[str] =
     ignored, as the baselines ignore it when answering).
     """
     from corpus.load import load_corpus
-    from eval.baselines.gates import GATES_FILE, SIGNALS, BaselineGates, Gate, fit_gate, load_gates, write_gates
+    from eval.baselines.gates import (
+        GATES_FILE,
+        SIGNALS,
+        BaselineGates,
+        Gate,
+        fit_gate,
+        load_gates,
+        write_gates,
+    )
     from eval.gold import load_gold
 
     pairs = zip(bot_options[::2], bot_options[1::2], strict=True)
@@ -74,9 +84,15 @@ def run_baselines_calibrate(bot_options: Sequence[str], systems: Sequence[str] =
         system = make_system(name, settings, corpus)
         signals = [(system.retrieve(c.query).signal, c.expected.in_scope) for c in cases]
         gate, acc = fit_gate(signals)
-        gates[name] = Gate(gate=gate, signal=SIGNALS[name], dev_accuracy=round(acc, 4), dev_cases=len(cases),
-                           fitted_with=system.fitted_with)
-        print(f"{name}: gate {gate:.4f} ({SIGNALS[name]}), dev in-scope accuracy {acc:.3f} over {len(cases)} cases")
+        gates[name] = Gate(
+            gate=gate,
+            signal=SIGNALS[name],
+            dev_accuracy=round(acc, 4),
+            dev_cases=len(cases),
+            fitted_with=system.fitted_with,
+        )
+        print(f"{name}: gate {gate:.4f} ({SIGNALS[name]}), ", end="")
+        print(f"dev in-scope accuracy {acc:.3f} over {len(cases)} cases")
     path = write_gates(BaselineGates(gates=gates))  # type: ignore[arg-type]
     print(f"wrote {path}")
     return 0
