@@ -118,6 +118,8 @@ def read_kinds(
     types: Hybrid,
     decline_min: Mapping[str, float],
     content_min: float = 0.0,
+    topic: Callable[[np.ndarray, tuple[str, ...]], float] | None = None,
+    topic_min: float = 1.0,
 ) -> Reading:
     """The message's kind from its clauses' kinds.
 
@@ -126,14 +128,18 @@ def read_kinds(
     answer, though, a content clause counts only when it is at least ``content_min`` sure of
     itself: "最低賃金はいくら？バイトの時給決めたい" is a labour-law question, not a problem
     with an aside. Background ("context") and general asks for help ("filler") count for
-    neither.
+    neither — but a general ask naming a clear topic ("後継者がいなくて困っています": the
+    direction model's ``topic`` confidence at least ``topic_min``) is a problem.
     """
     texts = [c.text for c in message.clauses] or [message.search]
     clauses = []
     for text, v in zip(texts, clause_vectors, strict=True):
         toks = tuple(tokens_of(text))
         t = types.of(v, toks)
-        clauses.append(ClauseReading(text, v, toks, t, label_of(t, decline_min)))
+        label = label_of(t, decline_min)
+        if label == "filler" and topic is not None and topic(v, toks) >= topic_min:
+            label = "problem"
+        clauses.append(ClauseReading(text, v, toks, t, label))
     labels = [c.label for c in clauses]
     content = [c for c in clauses if c.label in CONTENT]
     every = tuple(t for c in clauses for t in c.tokens)

@@ -226,14 +226,22 @@ class Recommender:
 
     def read(self, message: Message) -> Reading:
         vector, clause_vectors = self.encode(message)
+        cal = self.calibration
         return read_kinds(
             message,
             vector,
             clause_vectors,
             tokens,
             self.models.types,
-            self.calibration.declines(message.lang),
+            cal.declines(message.lang),
+            cal.content_floor(message.lang),
+            self._topic,
+            cal.topic_min,
         )
+
+    def _topic(self, vector: np.ndarray, words: Sequence[str]) -> float:
+        """How sure the direction model is that a text is about one direction."""
+        return self.models.directions.ranked(vector, words)[0][1]
 
     def _retrieve(self, text: str, vector: np.ndarray) -> Retrieval:
         mode = self.settings.retriever

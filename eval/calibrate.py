@@ -30,29 +30,36 @@ HEADER = """\
 def _record(
     rec: Any, cases: Sequence[Any]
 ) -> tuple[list[ScopeCase], list[ProblemCase], list[tuple[float, bool]]]:
+    """What each dev case's decisions read. The topic threshold is fitted first (from the
+    messages whose clauses ask nothing in so many words) and the decline cases then read
+    with it."""
     from bot.classify import read_kinds
     from bot.keywords import tokens
     from bot.understand import read_message
 
-    scope: list[ScopeCase] = []
+    cal = rec.calibration
     problems: list[ProblemCase] = []
-    quiet: list[tuple[float, bool]] = []  # messages asking nothing: (best direction, should answer)
+    quiet: list[tuple[float, bool]] = []  # (best direction of its general asks, should answer)
+    encoded = []
     for case in cases:
         message = read_message(case.query, rec.settings.max_query_chars)
         vector, clause_vectors = rec.encode(message)
-
-        def declines(
-            mins: Any, floor: float, m: Any = message, v: Any = vector, cv: Any = clause_vectors
-        ) -> bool:
-            kind = read_kinds(m, v, cv, tokens, rec.models.types, mins, floor).kind
-            return kind in ("out_of_scope", "instruction")
-
-        scope.append(ScopeCase(case.id, message.lang, not case.expected.in_scope, declines))
+        encoded.append((case, message, vector, clause_vectors))
+        lang = message.lang
+        raw = read_kinds(
+            message,
+            vector,
+            clause_vectors,
+            tokens,
+            rec.models.types,
+            cal.declines(lang),
+            cal.content_floor(lang),
+        )
+        asks = [c for c in raw.clauses if c.label == "filler"]
+        if raw.kind == "filler" and asks and not case.history:
+            top = max(rec._topic(c.vector, c.tokens) for c in asks)
+            quiet.append((top, case.question_type == "problem" and bool(case.expected.directions)))
         reading = rec.read(message)
-        if reading.kind == "filler" and not case.history:
-            top = rec.models.directions.ranked(reading.vector, reading.tokens)[0][1]
-            wanted = case.question_type == "problem" and bool(case.expected.directions)
-            quiet.append((top, wanted))
         if case.question_type == "problem" and reading.kind == "problem" and not case.history:
             problems.append(
                 ProblemCase(
@@ -63,6 +70,17 @@ def _record(
                     case.category == "multi",
                 )
             )
+    topic_min = topic_threshold(quiet)
+    scope = []
+    for case, message, vector, clause_vectors in encoded:
+
+        def declines(
+            mins: Any, floor: float, m: Any = message, v: Any = vector, cv: Any = clause_vectors
+        ) -> bool:
+            kind = read_kinds(m, v, cv, tokens, rec.models.types, mins, floor, rec._topic, topic_min).kind
+            return kind in ("out_of_scope", "instruction")
+
+        scope.append(ScopeCase(case.id, message.lang, not case.expected.in_scope, declines))
     return scope, problems, quiet
 
 

@@ -103,7 +103,7 @@ class Database:
         self.retention = timedelta(days=retention_days)
         self._engine: Engine | None = None
         self._lock = threading.Lock()
-        self._purged_at = 0.0
+        self._purged_at = float("-inf")  # the first write purges, however long the machine has been up
 
     @property
     def is_sqlite(self) -> bool:

@@ -50,7 +50,7 @@ class QuestionLog:
             ).inserted_primary_key[0]
             if names:
                 conn.execute(matches.insert(), [{"question_id": qid, "kind": k, "name": n} for k, n in names])
-        self.db.purge_old()
+        self.db.purge_old(now)  # the same clock as the row: a replayed or test clock purges by it too
 
 
 def _period(query, column, since: datetime, until: datetime):  # type: ignore[no-untyped-def]

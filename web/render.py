@@ -122,7 +122,8 @@ def _direction_card(d: DirectionMatch, ui: LangUi, lang: str, strategy_en: Mappi
 def _matched(section: Section, known: Sequence[object], name: str) -> list:
     """The presented matches a section is about, in the section's order (all when it names none)."""
     by_name = {getattr(m, name): m for m in known}
-    refs = [by_name[i.ref] for i in section.items if i.ref in by_name]
+    # a section has several lines per match (its title, then its quoted items): one card each
+    refs = [by_name[ref] for ref in dict.fromkeys(i.ref for i in section.items) if ref in by_name]
     return refs or list(known)
 
 
