@@ -31,6 +31,7 @@ from bot.classify import Classifiers, Reading, fit_classifiers, read_kinds
 from bot.compose import Draft
 from bot.errors import EmptyQuestion
 from bot.examples import load_examples
+from bot.kana import KanaRestorer, load_restorer
 from bot.keywords import KeywordIndex, tokens
 from bot.learn import FitCache
 from bot.lookup import Passages, build_passages
@@ -77,6 +78,7 @@ class Recommender:
     entities: tuple[Entity, ...]
     rows: RowMatcher
     case_vectors: dict[str, np.ndarray]  # each company passage's query-side vector
+    kana: KanaRestorer
     chat_model: Any = None  # optional LangChain chat model for rephrasing (settings.llm)
 
     # Safe to call from several threads: every model is read-only after load, the encoder and
@@ -118,7 +120,8 @@ class Recommender:
             return vectors.vectors(list(texts), embeddings.embed_queries_array)
 
         calibration = load_calibration()
-        sets, program_set = all_sets(load_examples(corpus), corpus)
+        examples = load_examples(corpus)
+        sets, program_set = all_sets(examples, corpus)
         models = fit_classifiers(
             sets,
             program_set,
@@ -147,6 +150,7 @@ class Recommender:
             entities=entities(corpus),
             rows=RowMatcher(labels, label_vectors, tokens),
             case_vectors=case_vectors,
+            kana=load_restorer([e.text for e in examples.items] + [u.text for u in corpus.units], cache_dir),
             chat_model=llm.load_chat_model(settings.llm) if settings.llm else None,
         )
 
@@ -155,7 +159,7 @@ class Recommender:
         """Answer one message; ``history`` holds the conversation's earlier answers or messages."""
         started = time.perf_counter()
         earlier = self._replay(history, lang)
-        message = read_message(raw, self.settings.max_query_chars, lang)
+        message = read_message(raw, self.settings.max_query_chars, lang, self.kana.restore)
         if not message.text:
             raise EmptyQuestion()
         answer = self._answer(message, earlier)

@@ -15,7 +15,15 @@ from corpus.load import Corpus
 # "context" (facts about the business) are only ever read together with the conversation
 # or the message's other clauses.
 TYPES = (
-    "problem", "survey", "case", "structure", "out_of_scope", "instruction", "followup", "filler", "context"
+    "problem",
+    "survey",
+    "case",
+    "structure",
+    "out_of_scope",
+    "instruction",
+    "followup",
+    "filler",
+    "context",
 )
 
 

@@ -9,6 +9,7 @@ models, from how confidently the clause alone points somewhere else.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.romaji import looks_like_romaji, to_kana
@@ -77,11 +78,16 @@ def split_clauses(text: str) -> list[Clause]:
     return out
 
 
-def read_message(raw: str, max_chars: int, lang: str | None = None) -> Message:
+def read_message(
+    raw: str, max_chars: int, lang: str | None = None, respell: Callable[[str], str] | None = None
+) -> Message:
+    """``respell``: gives an all-hiragana message back its kanji (bot.kana), for the models."""
     cleaned = clean_query(raw, max_chars)
     text = cleaned.text
     romaji = looks_like_romaji(text)
     search = to_kana(text) if romaji else text
+    if respell is not None:
+        search = respell(search)
     markup_only = bool(text) and not _LETTER.search(_MARKUP.sub(" ", text))
     answer_lang = lang or ("ja" if romaji else detect_lang(text))
     return Message(

@@ -42,7 +42,7 @@ def _record(
     quiet: list[tuple[float, bool]] = []  # (best direction of its general asks, should answer)
     encoded = []
     for case in cases:
-        message = read_message(case.query, rec.settings.max_query_chars)
+        message = read_message(case.query, rec.settings.max_query_chars, None, rec.kana.restore)
         vector, clause_vectors = rec.encode(message)
         encoded.append((case, message, vector, clause_vectors))
         lang = message.lang
@@ -55,9 +55,9 @@ def _record(
             cal.declines(lang),
             cal.content_floor(lang),
         )
-        asks = [c for c in raw.clauses if c.label == "filler"]
-        if raw.kind == "filler" and asks and not case.history:
-            top = max(rec._topic(c.vector, c.tokens) for c in asks)
+        asks = [c for c in raw.clauses if c.label in ("filler", "followup")]
+        if raw.kind in ("filler", "followup") and asks and not case.history:
+            top = max(rec._topic(c.vector, c.tokens) for c in [*asks, raw])
             quiet.append((top, case.question_type == "problem" and bool(case.expected.directions)))
         reading = rec.read(message)
         if case.question_type == "problem" and reading.kind == "problem" and not case.history:

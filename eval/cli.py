@@ -181,8 +181,13 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("--sessions", type=int, default=50)
     load.add_argument("--questions", type=int, default=3, help="questions per session, asked in turn")
     load.add_argument("--url", help="a running app; default: start python app.py on a free port")
-    load.add_argument("--concurrency", type=int, nargs="+", default=[2],
-                      help="SMENAVI_CONCURRENCY values to compare (only without --url)")
+    load.add_argument(
+        "--concurrency",
+        type=int,
+        nargs="+",
+        default=[2],
+        help="SMENAVI_CONCURRENCY values to compare (only without --url)",
+    )
     load.add_argument("--ramp", type=float, default=0.0, help="sessions start spread over this many seconds")
     load.add_argument("--think", type=float, default=0.0, help="seconds a session reads an answer")
     load.add_argument("--write", action="store_true", help="append the rows to eval/bench.md")

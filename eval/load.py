@@ -138,13 +138,16 @@ def rss_mb(pid: int) -> float:
     return psutil.Process(pid).memory_info().rss / 2**20
 
 
-def report(run: Run, sessions: int, per_session: int, label: str, pace: Pace,
-           rss: tuple[float, float] | None) -> str:
+def report(
+    run: Run, sessions: int, per_session: int, label: str, pace: Pace, rss: tuple[float, float] | None
+) -> str:
     ms = run.latencies_ms
     p50, p95 = percentile(ms, 50) or 0, percentile(ms, 95) or 0
     memory = f"{rss[0]:.0f} → {rss[1]:.0f} MB" if rss else "n/a (--url)"
-    return (f"| {label} | {sessions}×{per_session} | {pace.ramp:g} / {pace.think:g} | {len(ms)} | "
-            f"{len(run.errors)} | {p50:.0f} | {p95:.0f} | {max(ms, default=0):.0f} | {memory} |")
+    return (
+        f"| {label} | {sessions}×{per_session} | {pace.ramp:g} / {pace.think:g} | {len(ms)} | "
+        f"{len(run.errors)} | {p50:.0f} | {p95:.0f} | {max(ms, default=0):.0f} | {memory} |"
+    )
 
 
 HEAD = [

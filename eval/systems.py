@@ -154,9 +154,7 @@ class JsonlProcess:
             self.proc.kill()
 
 
-def run_system(
-    spec: SystemSpec, queries: Sequence[str | dict[str, Any]], progress: bool = True
-) -> RunOutput:
+def run_system(spec: SystemSpec, queries: Sequence[str | dict[str, Any]], progress: bool = True) -> RunOutput:
     """Warm up, then ask every query in order; answers and latencies line up with queries."""
     out = RunOutput(spec.name)
     proc = JsonlProcess(spec)

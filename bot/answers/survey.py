@@ -233,9 +233,19 @@ def _figures(d: Draft, q: SurveyQuestion) -> tuple[str, list[SurveyFact]]:
     year = q.years[-1]
     rows = next(y.rows for y in table.years if y.year == year)
     if q.ask == "change" and not q.row and (notes := table.notes):
-        return w.say(
-            "survey.lead_table_change", table=name, note=notes[0], note_en=corpus.gloss(notes[0])
-        ), []
+        top, note = rows[0], notes[0]
+        lead = w.say(
+            "survey.lead_table_change",
+            year=_year(d, year),
+            respondents=respondents,
+            table=name,
+            label=top.label,
+            label_en=corpus.gloss(top.label),
+            percent=top.percent,
+            note=note,
+            note_en=corpus.gloss(note),
+        )
+        return lead, [fact(corpus, q.table, year, top)]
     if q.ask == "list":
         top = rows[0]
         return w.say(

@@ -1,0 +1,101 @@
+"""Messages typed all in hiragana ("あとつぎが いない"), given back their kanji.
+
+The vector and token models learned mostly from kanji text, and Sudachi cuts long hiragana
+runs poorly. The words of the document and of the labelled examples, read by Sudachi, give a
+reading → spelling table; a hiragana message takes, left to right, the longest known reading
+at each point. Only nouns and verb stems of three kana or more are restored: shorter ones
+("ひと", "いい") are too ambiguous to guess.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import jaconv
+
+MIN_READING = 3
+HIRAGANA_SHARE = 0.7  # restore only messages that are mostly hiragana
+_HIRAGANA = re.compile(r"[\u3041-\u309f]")
+_JAPANESE = re.compile(r"[\u3041-\u30ff\u3400-\u9fff]")
+_KANJI = re.compile(r"[\u3400-\u9fff]")
+_KEPT = ("名詞", "動詞")
+
+
+def mostly_hiragana(text: str) -> bool:
+    japanese = len(_JAPANESE.findall(text))
+    return japanese >= MIN_READING and len(_HIRAGANA.findall(text)) >= HIRAGANA_SHARE * japanese
+
+
+@dataclass(frozen=True)
+class KanaRestorer:
+    spellings: dict[str, str]  # hiragana reading -> its most common spelling with kanji
+    longest: int
+
+    @classmethod
+    def build(cls, texts: Iterable[str]) -> KanaRestorer:
+        from sudachipy import Dictionary, SplitMode
+
+        tokenizer = Dictionary(dict="core").tokenizer(mode=SplitMode.C)
+        seen: dict[str, Counter[str]] = defaultdict(Counter)
+        texts = list(texts)
+        for text in texts:
+            for m in tokenizer.tokenize(text):
+                surface = m.surface()
+                if m.part_of_speech()[0] not in _KEPT or not _KANJI.search(surface):
+                    continue
+                reading = jaconv.kata2hira(m.reading_form())
+                if len(reading) >= MIN_READING and _HIRAGANA.fullmatch(reading[0]):
+                    seen[reading][surface] += 1
+        # A reading that people write in hiragana anyway ("いない", "ください") is a word or an
+        # ending in its own right, not a spelling to restore: keep only readings whose kanji
+        # spelling is the more common way to write them.
+        written = "\n".join(t for t in texts if not mostly_hiragana(t))
+        spellings = {
+            r: c.most_common(1)[0][0]
+            for r, c in seen.items()
+            if written.count(r) < sum(written.count(s) for s in c)
+        }
+        return cls(spellings, max(map(len, spellings), default=0))
+
+    def restore(self, text: str) -> str:
+        """The text with each known hiragana reading (longest first) spelt as the corpus spells it."""
+        if not mostly_hiragana(text):
+            return text
+        out, i = [], 0
+        while i < len(text):
+            for n in range(min(self.longest, len(text) - i), MIN_READING - 1, -1):
+                spelling = self.spellings.get(text[i : i + n])
+                if spelling is not None:
+                    out.append(spelling)
+                    i += n
+                    break
+            else:
+                out.append(text[i])
+                i += 1
+        return "".join(out)
+
+
+def load_restorer(texts: list[str], cache_dir: Path) -> KanaRestorer:
+    """The table for these texts, from a cache file when they are unchanged (building takes ~1 s)."""
+    key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
+    path = Path(cache_dir) / f"kana-{key}.json"
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return KanaRestorer(data["spellings"], int(data["longest"]))
+    except (OSError, ValueError, KeyError):
+        pass
+    restorer = KanaRestorer.build(texts)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".json")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump({"spellings": restorer.spellings, "longest": restorer.longest}, f, ensure_ascii=False)
+    os.replace(tmp, path)
+    return restorer
