@@ -50,6 +50,7 @@ from index.config import StoreConfig
 from index.vectors import VectorCache
 
 Progress = Callable[[str], None]
+FOCUS_MIN = 0.3  # a follow-up's own direction probability that singles out one shown direction
 ABOUT_MIN = 0.5  # the case-question model names the company or program described
 PASSAGE_KIND_BONUS = 0.02  # the asked kind of passage (result, what it did) wins a near tie
 MAX_HISTORY = 10  # earlier messages replayed for a follow-up; older ones cannot be referred to
@@ -384,7 +385,17 @@ class Recommender:
         if previous.type == "case":
             return self._case(draft, message, reading, about=previous.query)
         intent = self.models.intents.ranked(reading.vector, reading.tokens)[0][0]
-        return answer_followup(draft, message.text, intent, asked_position(message.search), previous)
+        shown = {d.title for d in previous.directions[: previous.primary]}
+        # 「海外の方を詳しく」 names one of the shown directions in its own words
+        focus = next(
+            (
+                t
+                for t, p in self.models.directions.ranked(reading.vector, reading.tokens)[:3]
+                if t in shown and p >= FOCUS_MIN
+            ),
+            None,
+        )
+        return answer_followup(draft, message.text, intent, asked_position(message.search), previous, focus)
 
     @property
     def _known_names(self) -> set[str]:

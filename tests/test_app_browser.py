@@ -41,8 +41,9 @@ SUCCESSION = "事業承継の一層の促進"
 USER, PASSWORD = "desk", "s3cret"
 
 if not CHROMIUM.exists():
-    pytest.skip("needs Debian's Chromium at /usr/bin/chromium (make system-deps installs it)",
-                allow_module_level=True)
+    pytest.skip(
+        "needs Debian's Chromium at /usr/bin/chromium (make system-deps installs it)", allow_module_level=True
+    )
 
 from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright  # noqa: E402
 
@@ -50,14 +51,21 @@ from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port, tmp = free_port(), tmp_path_factory.mktemp("app")
-    env = {**os.environ, "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port),
-           "SMENAVI_DESK_USER": USER, "SMENAVI_DESK_PASSWORD": PASSWORD, "SMENAVI_LOG_QUESTIONS": "1",
-           "SMENAVI_DATABASE_URL": f"sqlite:///{tmp / 'app.sqlite3'}",
-           "SMENAVI_LOG_FILE": str(tmp / "lib.log")}
+    env = {
+        **os.environ,
+        "GRADIO_SERVER_NAME": "127.0.0.1",
+        "GRADIO_SERVER_PORT": str(port),
+        "SMENAVI_DESK_USER": USER,
+        "SMENAVI_DESK_PASSWORD": PASSWORD,
+        "SMENAVI_LOG_QUESTIONS": "1",
+        "SMENAVI_DATABASE_URL": f"sqlite:///{tmp / 'app.sqlite3'}",
+        "SMENAVI_LOG_FILE": str(tmp / "lib.log"),
+    }
     log = tmp / "console.log"
     with log.open("wb") as out:
-        proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO, env=env, stdout=out,
-                                stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "app.py"], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_ready(url, proc, log, START_TIMEOUT_S)
@@ -125,8 +133,13 @@ def test_phone_follow_up_brings_the_newest_answer_into_view(open_tab: Any) -> No
 def test_phone_touch_targets_are_at_least_44px(open_tab: Any) -> None:
     tab = open_tab(PHONE)
     tab.ask(SUCCESSION_Q)
-    targets = ["#sn-chat button[aria-label='Like']", "#sn-chat button[aria-label='Dislike']",
-               "#sn-examples button", "#sn-reset", "#sn-input button"]
+    targets = [
+        "#sn-chat button[aria-label='Like']",
+        "#sn-chat button[aria-label='Dislike']",
+        "#sn-examples button",
+        "#sn-reset",
+        "#sn-input button",
+    ]
     for selector in targets:
         box = tab.page.locator(selector).first.bounding_box()
         assert box is not None and box["height"] >= 44 and box["width"] >= 44, f"{selector}: {box}"
@@ -146,6 +159,7 @@ def test_vote_is_confirmed_and_a_down_vote_asks_for_a_comment(open_tab: Any) -> 
 
 
 # -- chat ----------------------------------------------------------------------------------------
+
 
 def test_answer_leads_with_what_helps_and_cites_the_document(open_tab: Any) -> None:
     tab = open_tab(DESKTOP)
@@ -209,6 +223,7 @@ def test_two_people_keep_separate_conversations(open_tab: Any) -> None:
 
 # -- desk ------------------------------------------------------------------------------------------
 
+
 def save_pdf_page(data: bytes, name: str) -> Path:
     import pypdfium2 as pdfium
 
@@ -240,8 +255,10 @@ def test_sign_in_then_remove_items_add_a_memo_and_export_in_both_languages(open_
     heading = f"＞「{dropped.inner_text().split(': ', 1)[1]}」"  # the direction's line on the sheet
     assert heading in sheet.inner_text().split("ご相談 2")[0]
     dropped.click()
-    tab.page.wait_for_function(f"!document.querySelector('#sn-sheet').innerText.split('ご相談 2')[0]"
-                               f".includes({heading!r})", timeout=10_000)
+    tab.page.wait_for_function(
+        f"!document.querySelector('#sn-sheet').innerText.split('ご相談 2')[0].includes({heading!r})",
+        timeout=10_000,
+    )
     tab.page.locator(".sn-memo textarea").first.fill("次回：決算書を持参")
     tab.page.locator(".sn-memo textarea").first.blur()
     tab.page.locator("#sn-prepare").click()
@@ -279,6 +296,7 @@ def test_insights_show_a_chart_of_what_owners_asked(open_tab: Any) -> None:
 
 
 # -- the same page layer in-process, with a scripted engine ----------------------------------------
+
 
 class ScriptedBot:
     def ask(self, text: str, history: Sequence[Any] = (), lang: str | None = None) -> Any:

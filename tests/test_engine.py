@@ -235,3 +235,12 @@ def test_optional_chat_model_rephrases_only_when_grounded(recommender):
     with_model = replace(recommender, chat_model=FakeListChatModel(responses=[faithful, invented]))
     assert with_model.ask("後継ぎがいない").answer == faithful
     assert with_model.ask("後継ぎがいない").answer == plain.answer
+
+
+def test_a_followup_can_single_out_a_shown_direction_in_its_own_words(recommender):
+    first = recommender.ask("後継者がいない。海外にも販路を広げたい。")
+    assert set(shown(first)) == {SUCCESSION, OVERSEAS}
+    a = recommender.ask("海外の方をもっと詳しく", [first])
+    assert shown(a) == [OVERSEAS]
+    b = recommender.ask("2つ目について詳しく", [first])
+    assert shown(b) == [shown(first)[1]]

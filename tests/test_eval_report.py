@@ -164,13 +164,11 @@ def test_dev_failures_say_what_was_wrong(tmp_path: Path) -> None:
     assert f"| g001 | direction | problem | ja | top 3 ['{E}'] lack ['{D}']; citations: none |" in dev
     assert (
         "| g003 | out_of_scope | out_of_scope | ja | "
-        "not declined; type problem (expected out_of_scope); citations: none |"
-        in dev
+        "not declined; type problem (expected out_of_scope); citations: none |" in dev
     )
     assert (
         "| g004 | fact | survey | en | "
-        "type problem (expected survey); facts missing: ['44%']; citations: none |"
-        in dev
+        "type problem (expected survey); facts missing: ['44%']; citations: none |" in dev
     )
     assert "| g006 | english | problem | en | declined; type out_of_scope (expected problem) |" in dev
     assert DEV_QUERY not in dev

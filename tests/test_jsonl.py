@@ -94,8 +94,26 @@ def check_contract(data: bytes, outs: list[jsonl.Outcome]) -> list[dict[str, Any
 # --- fuzzing ---------------------------------------------------------------------------------
 
 HOSTILE = [
-    jsonl.BOM, b'{"query": "', b'"}', b"\\ud800", b"\\u0000", b"\xff", b"\xe3\x81", b"\x00", b"\r",
-    b"[" * 40, b"]", b"{", b"}", b'"', b"\\", b",", b":", b'"history": [', "\u2028".encode(), b"\xc2\x85",
+    jsonl.BOM,
+    b'{"query": "',
+    b'"}',
+    b"\\ud800",
+    b"\\u0000",
+    b"\xff",
+    b"\xe3\x81",
+    b"\x00",
+    b"\r",
+    b"[" * 40,
+    b"]",
+    b"{",
+    b"}",
+    b'"',
+    b"\\",
+    b",",
+    b":",
+    b'"history": [',
+    "\u2028".encode(),
+    b"\xc2\x85",
 ]
 line_bytes = st.lists(st.one_of(st.binary(max_size=30), st.sampled_from(HOSTILE)), max_size=8).map(b"".join)
 

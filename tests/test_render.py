@@ -150,8 +150,10 @@ def test_todays_engine_without_sections_gets_the_same_structure_from_its_matches
     a = sa.succession()
     a.lead, a.sections, a.answer = "", [], "■ this text is never parsed"
     ui = load_ui().for_lang("ja")
-    lead = ("「ニューマーケット開拓支援事業」が役に立ちそうです。"
-            "株式会社日興エボナイト製造所がこの支援策を使っています。")
+    lead = (
+        "「ニューマーケット開拓支援事業」が役に立ちそうです。"
+        "株式会社日興エボナイト製造所がこの支援策を使っています。"
+    )
     assert lead_of(a, ui) == lead
     assert [s.kind for s in sections_of(a, ui)] == ["programs", "directions", "survey", "others"]
     html = render_answer(a)

@@ -48,9 +48,14 @@ def _pick(items: list[str], position: int | None) -> list[str]:
     return items[position - 1 : position] or items[:1]
 
 
-def answer_followup(d: Draft, query: str, intent: str, position: int | None, prev: Answer) -> Answer:
+def answer_followup(
+    d: Draft, query: str, intent: str, position: int | None, prev: Answer, focus: str | None = None
+) -> Answer:
+    """``position``: the shown item the follow-up counts to (「2つ目」); ``focus``: the shown
+    direction it names in its own words (「海外の方」)."""
     corpus, w = d.corpus, d.w
-    directions = _pick(shown_directions(prev), position)
+    shown = shown_directions(prev)
+    directions = [focus] if focus in shown and position is None else _pick(shown, position)
     links = corpus.aids.programs
     programs = list(
         dict.fromkeys(
