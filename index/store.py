@@ -274,11 +274,15 @@ class ChunkStore:
         ]
 
     def search(self, vector: Sequence[float], k: int) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity) for the ``k`` nearest chunks."""
+        """(chunk id, cosine similarity) for the ``k`` nearest chunks.
+
+        Ids and distances only: the engine holds every chunk in memory already, so asking
+        Chroma for documents and metadata would only copy them again per question.
+        """
         plain = vector.tolist() if hasattr(vector, "tolist") else [float(x) for x in vector]
         with self._talking():
-            hits = self.vs.similarity_search_by_vector_with_relevance_scores(plain, k=k)
-        return [(str(doc.id), 1.0 - float(distance)) for doc, distance in hits]
+            got = self.collection.query(query_embeddings=[plain], n_results=k, include=["distances"])
+        return [(str(cid), 1.0 - float(d)) for cid, d in zip(got["ids"][0], got["distances"][0], strict=True)]
 
 
 def _to_lc(chunk: Chunk) -> LCDocument:

@@ -16,7 +16,7 @@ _KANJI = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 _WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 _NTH = re.compile(
     r"([1-5一二三四五])\s*(?:つ目|番目|個目|点目|番)|\b(first|second|third|fourth|fifth)\b"
-    r"|(最後|最後の|last)",
+    r"|(最後|\blast\b(?!\s+(?:year|time|month|week|fiscal)))",
     re.I,
 )
 
