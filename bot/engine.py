@@ -1,10 +1,10 @@
 """The recommender: load corpus, model, index and learned decisions once; answer questions.
 
-A question flows once through the pipeline — understand (bot.understand) → encode (one
-forward pass, clauses included) → classify (bot.classify) → retrieve (bot.retrieve, only
-for what needs passages) → rank and present (bot.rank, bot.present) → compose
-(bot.answers.*) — and every step after encoding is a pure function of what came before.
-Side effects (model, Chroma, caches) live here and in index/.
+A question flows once through the pipeline — understand (bot.understand) → encode (its
+clauses, in one batch) → classify (bot.classify) → retrieve (bot.retrieve, only for what
+needs passages) → rank and present (bot.rank, bot.present) → compose (bot.answers.*) — and
+every step after encoding is a pure function of what came before. Loading is bot.startup;
+the encoder and Chroma sit behind index/.
 """
 
 from __future__ import annotations
@@ -18,41 +18,34 @@ from typing import Any
 import numpy as np
 
 from bot import llm
-from bot.answers.cases import answer_case, passages_of
+from bot.answers.case_question import read_case_question
+from bot.answers.cases import answer_case
 from bot.answers.decline import ask_back, decline_instruction, decline_markup, decline_topic
-from bot.answers.entities import Entity, entities, named
+from bot.answers.entities import Entity, named
 from bot.answers.followup import answer_followup, asked_position
 from bot.answers.problem import Uncovered, answer_problem
 from bot.answers.structure import answer_structure, read_structure_question
 from bot.answers.survey import answer_survey, context_facts
-from bot.answers.survey_question import RowMatcher, label_text, read_survey_question, row_labels
-from bot.calibration import Calibration, load_calibration
-from bot.classify import Classifiers, Reading, fit_classifiers, read_kinds
+from bot.answers.survey_question import RowMatcher, read_survey_question
+from bot.calibration import Calibration
+from bot.classify import Classifiers, Reading, read_kinds
 from bot.compose import Draft
 from bot.errors import EmptyQuestion
-from bot.examples import load_examples
-from bot.kana import KanaRestorer, load_restorer
+from bot.kana import KanaRestorer
 from bot.keywords import KeywordIndex, tokens
-from bot.learn import FitCache
-from bot.lookup import Passages, build_passages
+from bot.lookup import Passages
 from bot.models import Answer
 from bot.present import ProblemEvidence, decide
 from bot.rank import retrieval_shares
 from bot.retrieve import Retrieval, retrieve
 from bot.settings import Settings
-from bot.training import all_sets
 from bot.understand import Message, read_message
-from corpus.chunks import Chunk, build_chunks
-from corpus.load import Corpus, load_corpus
-from corpus.models import Case
-from index.build import open_index
+from corpus.chunks import Chunk
+from corpus.load import Corpus
 from index.config import StoreConfig
-from index.vectors import VectorCache
 
 Progress = Callable[[str], None]
 FOCUS_MIN = 0.3  # a follow-up's own direction probability that singles out one shown direction
-ABOUT_MIN = 0.5  # the case-question model names the company or program described
-PASSAGE_KIND_BONUS = 0.02  # the asked kind of passage (result, what it did) wins a near tie
 MAX_HISTORY = 10  # earlier messages replayed for a follow-up; older ones cannot be referred to
 IGNORED_NOTICE = "problem.ignored"
 
@@ -84,7 +77,7 @@ class Recommender:
 
     # Safe to call from several threads: every model is read-only after load, the encoder and
     # the store are safe to share, the keyword tokenizer is one per thread, and each question
-    # builds its own Draft (tests/test_threads.py runs the same questions from 8 threads).
+    # builds its own Draft (tests/test_engine.py asks the same questions from 8 threads).
     thread_safe = True
 
     def embed_texts(self, texts: Sequence[str]) -> np.ndarray:
@@ -101,59 +94,10 @@ class Recommender:
 
     @classmethod
     def load(cls, settings: Settings | None = None, progress: Progress = stderr_progress) -> Recommender:
-        settings = settings or Settings()
-        corpus = load_corpus()
-        built = build_chunks(corpus)
-        index = open_index(
-            store_config(settings),
-            settings.embedding_model,
-            settings.model_cache,
-            built,
-            progress,
-            backend=settings.embedding_backend,
-        )
-        chunks = {c.id: c for c in index.store.all_chunks()}
-        embeddings = index.embeddings
-        cache_dir = settings.data_dir / "cache"
-        vectors = VectorCache(cache_dir, f"{embeddings.model_name}|{embeddings.backend}")
+        """Corpus, index, model and the learned decisions, ready to answer (bot.startup)."""
+        from bot.startup import load_parts
 
-        def vectors_of(texts: Sequence[str]) -> np.ndarray:
-            return vectors.vectors(list(texts), embeddings.embed_queries_array)
-
-        calibration = load_calibration()
-        examples = load_examples(corpus)
-        sets, program_set = all_sets(examples, corpus)
-        models = fit_classifiers(
-            sets,
-            program_set,
-            vectors_of,
-            tokens,
-            FitCache(cache_dir),
-            calibration.strength,
-            calibration.token_weight,
-        )
-        labels = row_labels(corpus)
-        texts = sorted({label for group in labels.values() for label in group})
-        label_vectors = dict(zip(texts, vectors_of([label_text(corpus, t) for t in texts]), strict=True))
-        case_texts = [t for c in corpus.document.cases for _, t, _ in passages_of(c)]
-        case_vectors = dict(zip(case_texts, vectors_of(case_texts), strict=True))
-        progress(f"ready: {len(chunks)} chunks, model {embeddings.model_name}")
-        return cls(
-            settings=settings,
-            corpus=corpus,
-            chunks=chunks,
-            keyword=index.keyword_index(list(chunks)),
-            embeddings=embeddings,
-            dense_search=index.store.search,
-            passages=build_passages(corpus, built),
-            models=models,
-            calibration=calibration,
-            entities=entities(corpus),
-            rows=RowMatcher(labels, label_vectors, tokens),
-            case_vectors=case_vectors,
-            kana=load_restorer([e.text for e in examples.items] + [u.text for u in corpus.units], cache_dir),
-            chat_model=llm.load_chat_model(settings.llm) if settings.llm else None,
-        )
+        return cls(**load_parts(settings or Settings(), progress))
 
     # -- the one entry point -------------------------------------------------------------------
     def ask(self, raw: str, history: Sequence[Answer | str] = (), lang: str | None = None) -> Answer:
@@ -339,43 +283,17 @@ class Recommender:
         return answer_survey(draft, message.text, question)
 
     def _case(self, draft: Draft, message: Message, reading: Reading, about: str = "") -> Answer:
-        m, doc = self.models, self.corpus.document
-        aspect = m.aspects.ranked(reading.vector, reading.tokens)[0][0]
-        found = named(f"{about} {message.search}", self.entities, places=True)
-        companies = [c for e in found if e.kind == "company" for c in doc.cases if c.company == e.name]
-        programs = [e.name for e in found if e.kind == "program"]
-        if not found and aspect != "list":
-            # described, not named ("商社OBに相談できる事業", "the Vietnam factory company"):
-            # the model learned from case questions, else the closest company passage
-            about, p = m.about.ranked(reading.vector, reading.tokens)[0]
-            if p >= ABOUT_MIN:
-                companies = [c for c in doc.cases if c.company == about]
-                programs = [about] if not companies else []
-            else:
-                hits = self._retrieve(message.search, reading.vector).hits[:3]
-                company = next((h.chunk.case for h in hits if h.chunk.case), "")
-                companies = [c for c in doc.cases if c.company == company]
-        passage = self._best_passage(companies[0], reading, aspect) if companies else None
-        return answer_case(draft, message.text, aspect, companies, programs, passage)
-
-    def _best_passage(self, case: Case, reading: Reading, aspect: str) -> str | None:
-        """The company's passage closest to the question (a small bonus for the asked kind)."""
-        options = passages_of(case)
-        if aspect in ("programs_used", "who_used", "list"):
-            return None
-        vectors = self.case_vectors
-        words = set(reading.tokens)
-
-        def score(option: tuple[str, str, tuple[str, ...]]) -> float:
-            kind, text, _ = option
-            overlap = len(words & set(tokens(text))) / max(len(words), 1)
-            return (
-                float(vectors[text] @ reading.vector)
-                + 0.1 * overlap
-                + (PASSAGE_KIND_BONUS if kind == aspect else 0)
-            )
-
-        return max(options, key=score)[1]
+        question = read_case_question(
+            self.corpus,
+            self.models,
+            self.entities,
+            self.case_vectors,
+            message.search,
+            reading,
+            about,
+            lambda: self._retrieve(message.search, reading.vector).hits[:3],
+        )
+        return answer_case(draft, message.text, *question)
 
     def _followup(self, message: Message, reading: Reading, previous: Answer) -> Answer:
         draft = Draft(message.lang, self.corpus, self.passages)

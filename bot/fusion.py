@@ -41,18 +41,3 @@ def aggregate(
         ranked.append((target, sum(v * decay**i for i, v in enumerate(values[:depth]))))
     ranked.sort(key=lambda kv: (-kv[1], kv[0]))
     return ranked
-
-
-def interleave(lists: Sequence[Sequence[tuple[str, float]]], limit: int) -> list[tuple[str, float]]:
-    """Round-robin merge, so each problem in a multi-problem message gets its best match."""
-    out: list[tuple[str, float]] = []
-    seen: set[str] = set()
-    depth = max((len(x) for x in lists), default=0)
-    for i in range(depth):
-        for lst in lists:
-            if i < len(lst) and lst[i][0] not in seen:
-                seen.add(lst[i][0])
-                out.append(lst[i])
-                if len(out) == limit:
-                    return out
-    return out

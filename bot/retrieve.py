@@ -1,7 +1,7 @@
 """Hybrid retrieval: dense (Chroma) and Japanese BM25, fused by rank.
 
-``retrieve`` is the plain function the recommender calls; ``HybridRetriever`` exposes the
-same thing through LangChain's retriever interface (used by the optional LLM path).
+Its weight in ranking directions is calibrated on the dev split (bot/data/calibration.yaml);
+the baselines in eval/ use the same pieces on their own.
 """
 
 from __future__ import annotations
@@ -9,11 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
-
-from langchain_core.callbacks import CallbackManagerForRetrieverRun
-from langchain_core.documents import Document as LCDocument
-from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
 
 from bot.fusion import rrf
 from bot.keywords import KeywordIndex, tokens
@@ -71,29 +66,3 @@ def retrieve(
         bm25_max=max((s for _, s in sparse), default=0.0),
         coverage=keyword.coverage(query_tokens),
     )
-
-
-class HybridRetriever(BaseRetriever):
-    """LangChain retriever over the same pipeline; documents carry the chunk metadata."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-    embed_query: Callable[[str], Sequence[float]]
-    chunks: dict[str, Chunk]
-    dense_search: DenseSearch
-    keyword: KeywordIndex
-    k: int = 20
-    mode: Mode = "hybrid"
-
-    def _get_relevant_documents(
-        self, query: str, *, run_manager: CallbackManagerForRetrieverRun
-    ) -> list[LCDocument]:
-        vector = self.embed_query(query) if self.mode != "bm25" else None
-        result = retrieve(vector, query, self.chunks, self.dense_search, self.keyword, self.k, self.mode)
-        return [
-            LCDocument(
-                page_content=h.chunk.quote or h.chunk.text,
-                id=h.chunk.id,
-                metadata={**h.chunk.metadata(), "score": h.score},
-            )
-            for h in result.hits[: self.k]
-        ]

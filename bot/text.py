@@ -47,30 +47,3 @@ def detect_lang(text: str) -> str:
 
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
-
-
-_SPLIT = re.compile(
-    r"[。！？!?\n；;]+"
-    r"|(?:、|,)?\s*(?:あと|それと|それから|あとは|加えて|さらに)[、,]?"
-    r"|\s+(?:and also|also|plus|another thing)\s+",
-    re.I,
-)
-
-
-# Words by which an owner says "and another thing"; a message without one is read as one
-# problem told in several sentences (splitting those only added noise and encode time).
-_SEVERAL = re.compile(
-    r"あと[、,は]|それと|それから|それとは別|ついでに|加えて|さらに|両方|二つ|2つ|ふたつ|ほかにも|他にも"
-    r"|も悩み|のほうは|の方は|\b(also|as well|another|plus|too)\b",
-    re.I,
-)
-
-
-def raises_several(text: str) -> bool:
-    return bool(_SEVERAL.search(text)) and len(segments(text)) >= 2
-
-
-def segments(text: str, min_chars: int = 6) -> list[str]:
-    """The message split into problem-sized parts (for messages that raise several issues)."""
-    parts = [p.strip(" 、,.") for p in _SPLIT.split(text)]
-    return [p for p in parts if len(p) >= min_chars]

@@ -51,11 +51,8 @@ def encode_latency(embeddings: Any, queries: Sequence[str]) -> dict[str, Any]:
 
 
 def encodes_per_query(queries: Sequence[str]) -> float:
-    """Encoder passes per message: one, plus one batched pass for a message split into problems."""
-    from bot.text import raises_several
-
-    counts = [2 if raises_several(q) else 1 for q in queries]
-    return round(sum(counts) / len(counts), 2)
+    """Encoder passes per message: always one (a message's clauses are encoded in one batch)."""
+    return 1.0 if queries else 0.0
 
 
 def index_build(bot_options: Sequence[str]) -> dict[str, Any]:

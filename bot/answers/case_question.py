@@ -1,0 +1,65 @@
+"""Reading a question about the company cases: which company or program, which aspect, and
+the company's passage that answers it (pure, given the models and a retrieval callback)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from bot.answers.cases import passages_of
+from bot.answers.entities import Entity, named
+from bot.classify import Classifiers, Reading
+from bot.keywords import tokens
+from corpus.load import Corpus
+from corpus.models import Case
+
+ABOUT_MIN = 0.5  # the case-question model names the company or program described
+PASSAGE_KIND_BONUS = 0.02  # the asked kind of passage (result, what it did) wins a near tie
+
+
+def best_passage(case: Case, reading: Reading, aspect: str, vectors: dict[str, np.ndarray]) -> str | None:
+    """The company's passage closest to the question (a small bonus for the asked kind)."""
+    if aspect in ("programs_used", "who_used", "list"):
+        return None
+    words = set(reading.tokens)
+
+    def score(option: tuple[str, str, tuple[str, ...]]) -> float:
+        kind, text, _ = option
+        overlap = len(words & set(tokens(text))) / max(len(words), 1)
+        bonus = PASSAGE_KIND_BONUS if kind == aspect else 0.0
+        return float(vectors[text] @ reading.vector) + 0.1 * overlap + bonus
+
+    return max(passages_of(case), key=score)[1]
+
+
+def read_case_question(
+    corpus: Corpus,
+    models: Classifiers,
+    known: tuple[Entity, ...],
+    vectors: dict[str, np.ndarray],
+    text: str,
+    reading: Reading,
+    about: str,
+    nearest_hits: Callable[[], Sequence[Any]],
+) -> tuple[str, list[Case], list[str], str | None]:
+    """(aspect, companies, programs, passage). ``about``: the earlier question a follow-up
+    refers to; ``nearest_hits``: retrieval, called only when nothing names the company."""
+    doc = corpus.document
+    aspect = models.aspects.ranked(reading.vector, reading.tokens)[0][0]
+    found = named(f"{about} {text}", known, places=True)
+    companies = [c for e in found if e.kind == "company" for c in doc.cases if c.company == e.name]
+    programs = [e.name for e in found if e.kind == "program"]
+    if not found and aspect != "list":
+        # described, not named ("商社OBに相談できる事業", "the Vietnam factory company"): the
+        # model learned from case questions, else the company of the closest passage
+        thing, p = models.about.ranked(reading.vector, reading.tokens)[0]
+        if p >= ABOUT_MIN:
+            companies = [c for c in doc.cases if c.company == thing]
+            programs = [thing] if not companies else []
+        else:
+            company = next((h.chunk.case for h in nearest_hits() if h.chunk.case), "")
+            companies = [c for c in doc.cases if c.company == company]
+    passage = best_passage(companies[0], reading, aspect, vectors) if companies else None
+    return aspect, companies, programs, passage

@@ -1,0 +1,89 @@
+"""Loading the recommender's parts once: corpus, index, encoder, and the learned decisions.
+
+Everything with a side effect at start lives here — the index is built on first use, the
+examples' vectors and the fitted models come from caches keyed by their content — so that
+the engine itself only answers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from bot import llm
+from bot.answers.cases import passages_of
+from bot.answers.entities import entities
+from bot.answers.survey_question import RowMatcher, label_text, row_labels
+from bot.calibration import load_calibration
+from bot.classify import fit_classifiers
+from bot.examples import load_examples
+from bot.kana import load_restorer
+from bot.keywords import tokens
+from bot.learn import FitCache
+from bot.lookup import build_passages
+from bot.settings import Settings
+from bot.training import all_sets
+from corpus.chunks import build_chunks
+from corpus.load import load_corpus
+from index.build import open_index
+from index.vectors import VectorCache
+
+Progress = Callable[[str], None]
+
+
+def load_parts(settings: Settings, progress: Progress) -> dict[str, Any]:
+    """The Recommender's fields."""
+    corpus = load_corpus()
+    built = build_chunks(corpus)
+    index = open_index(
+        settings.store_config(),
+        settings.embedding_model,
+        settings.model_cache,
+        built,
+        progress,
+        backend=settings.embedding_backend,
+    )
+    chunks = {c.id: c for c in index.store.all_chunks()}
+    embeddings = index.embeddings
+    cache_dir = settings.data_dir / "cache"
+    vectors = VectorCache(cache_dir, f"{embeddings.model_name}|{embeddings.backend}")
+
+    def vectors_of(texts: Sequence[str]) -> np.ndarray:
+        return vectors.vectors(list(texts), embeddings.embed_queries_array)
+
+    calibration = load_calibration()
+    examples = load_examples(corpus)
+    sets, program_set = all_sets(examples, corpus)
+    models = fit_classifiers(
+        sets,
+        program_set,
+        vectors_of,
+        tokens,
+        FitCache(cache_dir),
+        calibration.strength,
+        calibration.token_weight,
+    )
+    labels = row_labels(corpus)
+    texts = sorted({label for group in labels.values() for label in group})
+    label_vectors = dict(zip(texts, vectors_of([label_text(corpus, t) for t in texts]), strict=True))
+    case_texts = [t for c in corpus.document.cases for _, t, _ in passages_of(c)]
+    words = [e.text for e in examples.items] + [u.text for u in corpus.units]
+    progress(f"ready: {len(chunks)} chunks, model {embeddings.model_name}")
+    return {
+        "settings": settings,
+        "corpus": corpus,
+        "chunks": chunks,
+        "keyword": index.keyword_index(list(chunks)),
+        "embeddings": embeddings,
+        "dense_search": index.store.search,
+        "passages": build_passages(corpus, built),
+        "models": models,
+        "calibration": calibration,
+        "entities": entities(corpus),
+        "rows": RowMatcher(labels, label_vectors, tokens),
+        "case_vectors": dict(zip(case_texts, vectors_of(case_texts), strict=True)),
+        "kana": load_restorer(words, cache_dir),
+        "chat_model": llm.load_chat_model(settings.llm) if settings.llm else None,
+    }
