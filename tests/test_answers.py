@@ -251,3 +251,26 @@ def test_every_decline_has_words_in_both_languages(lang: str) -> None:
         assert not a.in_scope and a.type == "out_of_scope" and a.lead
     assert decline_instruction("q", lang).type == "instruction"
     assert ask_back("q", lang).clarify and not ask_back("q", lang).in_scope
+
+
+def test_problem_answer_with_a_program_leads_with_it_and_its_company() -> None:
+    from bot.answers.problem import Uncovered, answer_problem
+    from bot.present import Choice
+    from bot.rank import Scored
+
+    program = "ニューマーケット開拓支援事業"
+    a = answer_problem(
+        draft(),
+        "q",
+        Choice(("海外展開の促進",)),
+        [Scored("海外展開の促進", 0.9, 0.9, 0.0)],
+        [program],
+        [Uncovered("あと、贈与税はいくら", "tax")],
+    )
+    first_user = DOC.cases_using(program)[0].company
+    assert program in first_sentence(a) and first_user in a.lead and "海外展開の促進" in a.lead
+    assert "『『" not in a.answer
+    note = next(s for s in a.sections if s.kind == "not_covered").items[0].text
+    assert note.startswith("「贈与税はいくら」") and a.not_covered == ["あと、贈与税はいくら"]
+    assert [s.kind for s in a.sections][:2] == ["programs", "directions"]
+    cites_are_verbatim(a)

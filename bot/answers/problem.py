@@ -3,6 +3,7 @@ direction, a survey figure, what the document can't answer, the next step (pure)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,9 +23,23 @@ class Uncovered:
     topic: str  # what kind of question it is (tax, labour_law, ...)
 
 
+# A clause that starts a new point usually opens with a conjunction; it is not part of what
+# the owner asked and reads oddly when the clause is quoted back.
+_OPENING = re.compile(
+    r"^(?:あと|あとは|それと|それから|それに|また|ところで|ちなみに|なお|さらに|and|also|but|plus)[、,\s]*",
+    re.I,
+)
+
+
 def uncovered_items(d: Draft, parts: Sequence[Uncovered]) -> list[Item]:
     return [
-        d.line(d.w.say("decline.not_covered", text=p.text, what=d.w.say(f"decline.topics.{p.topic}")).strip())
+        d.line(
+            d.w.say(
+                "decline.not_covered",
+                text=_OPENING.sub("", p.text),
+                what=d.w.say(f"decline.topics.{p.topic}"),
+            ).strip()
+        )
         for p in parts
     ]
 
