@@ -109,11 +109,14 @@ def render_text(answer: Answer) -> str:
     """The answer as plain text: lead, each section with its items, then the sources (pure)."""
     bullet = "•" if answer.lang == "en" else "・"
     lines = [answer.lead] if answer.lead else []
+    w = wording(answer.lang)
     for section in answer.sections:
         lines += ["", f"■ {section.title}"]
+        if section.kind == "directions":  # the page explains the term beside its cards too
+            lines.append(w.say("problem.explain"))
         lines += [f"{bullet} {_item_text(item, answer.lang)}" for item in section.items]
     if answer.citations:
-        lines += ["", f"■ {wording(answer.lang).section('sources')}"]
+        lines += ["", f"■ {w.section('sources')}"]
         for i, c in enumerate(answer.citations, start=1):
             text = c.text if len(c.text) <= MAX_SOURCE_CHARS else c.text[: MAX_SOURCE_CHARS - 1] + "…"
             lines.append(f"[{i}] 「{text}」")

@@ -142,8 +142,6 @@ def answer_problem(
         )
         d.add("next_step", [d.line(step)])
     lead = _lead(d, choice, programs)
-    if not choice.weak:
-        lead = f"{lead}{'' if d.lang == 'ja' else ' '}{d.w.say('problem.explain')}"
     scores = {s.title: s.score for s in ranked}
     shown = list(choice.directions)
     listed = [*shown, *[s.title for s in ranked if s.title not in shown]][:MAX_LISTED]
