@@ -25,8 +25,8 @@ from bot.answers.entities import Entity, named
 from bot.answers.followup import answer_followup, asked_position
 from bot.answers.problem import Uncovered, answer_problem
 from bot.answers.structure import answer_structure, read_structure_question
-from bot.answers.survey import answer_survey, context_facts
-from bot.answers.survey_question import RowMatcher, read_survey_question
+from bot.answers.survey import answer_survey
+from bot.answers.survey_question import RowMatcher, about_shown, read_survey_question
 from bot.calibration import Calibration
 from bot.classify import Classifiers, Reading, read_kinds
 from bot.compose import Draft
@@ -42,7 +42,6 @@ from bot.settings import Settings
 from bot.understand import Message, read_message
 from corpus.chunks import Chunk
 from corpus.load import Corpus
-from index.config import StoreConfig
 
 Progress = Callable[[str], None]
 FOCUS_MIN = 0.3  # a follow-up's own direction probability that singles out one shown direction
@@ -52,10 +51,6 @@ IGNORED_NOTICE = "problem.ignored"
 
 def stderr_progress(message: str) -> None:
     print(f"[施策ナビ] {message}", file=sys.stderr, flush=True)
-
-
-def store_config(settings: Settings) -> StoreConfig:
-    return settings.store_config()
 
 
 @dataclass
@@ -267,19 +262,10 @@ class Recommender:
         tables = [(table, 1.0)] if table else m.tables.ranked(reading.vector, reading.tokens)
         asks = m.asks.ranked(reading.vector, reading.tokens)
         question = read_survey_question(self.corpus, message.search, reading.vector, tables, asks, self.rows)
-        if question.row is None and about is not None and about.type == "problem":
-            linked = context_facts(self.corpus, [d.title for d in about.directions[: about.primary]])
-            if linked:
-                f = linked[0]
-                question = replace(
-                    question,
-                    table=f.table,
-                    row=f.label,
-                    ask="share"
-                    if question.ask in ("top", "list", "count", "period", "purpose")
-                    else question.ask,
-                    years=question.years or (f.year,),
-                )
+        if about is not None and about.type == "problem":
+            question = about_shown(
+                self.corpus, question, [d.title for d in about.directions[: about.primary]]
+            )
         return answer_survey(draft, message.text, question)
 
     def _case(self, draft: Draft, message: Message, reading: Reading, about: str = "") -> Answer:

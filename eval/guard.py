@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from corpus.errors import CorpusError
 from corpus.load import load_yaml_model
-from eval.metrics import METRIC_KEYS
+from eval.aggregate import METRIC_KEYS
 
 FLOORS_FILE = Path(__file__).resolve().parent / "floors.yaml"
 

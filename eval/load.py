@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from eval.metrics import percentile
+from eval.aggregate import percentile
 
 EVAL_DIR = Path(__file__).resolve().parent
 REPO = EVAL_DIR.parent

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from corpus.load import Corpus, load_corpus
+from eval.aggregate import grouped, summarize
 from eval.gold import GoldCase, coverage
-from eval.metrics import CaseScore, Expectation, SourceIndex, grouped, score_case, summarize
+from eval.metrics import CaseScore, Expectation, SourceIndex, score_case
 from eval.systems import RunOutput, SystemSpec, run_system
 
 

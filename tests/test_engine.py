@@ -212,13 +212,12 @@ def test_answers_are_the_same_from_eight_threads(recommender):
 
 
 def test_index_is_reused_and_model_recorded(recommender, engine_settings):
-    from bot.engine import store_config
     from corpus.chunks import build_chunks
     from index.build import open_index
 
     chunks = build_chunks(recommender.corpus)
     again = open_index(
-        store_config(engine_settings), engine_settings.embedding_model, engine_settings.model_cache, chunks
+        engine_settings.store_config(), engine_settings.embedding_model, engine_settings.model_cache, chunks
     )
     assert again.report.added == 0 and again.report.kept == len(chunks)
     assert again.store.built_with() == engine_settings.embedding_model

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from eval.aggregate import METRIC_KEYS, grouped, oos_precision_recall, percentile, summarize
 from eval.guard import FLOORS_FILE, Floors, check, load_floors
 from eval.metrics import (
-    METRIC_KEYS,
     CaseScore,
     Expectation,
     SourceIndex,
@@ -17,16 +17,12 @@ from eval.metrics import (
     citation_problems,
     facts_present,
     first_sentence,
-    grouped,
     hit_at,
-    oos_precision_recall,
-    percentile,
     presented_precision,
     recall_at,
     reciprocal_rank,
     referenced_citations,
     score_case,
-    summarize,
 )
 
 SOURCE = SourceIndex.of("戦略Ⅰ\n中小企業の\nセキュリティ対策 を支援\n回答企業数 1,669社\n人材不足 55%")

@@ -7,17 +7,13 @@ from pathlib import Path
 from typing import Any, get_args
 
 from corpus.load import load_corpus
+from eval.aggregate import METRIC_KEYS
 from eval.gold import CATEGORIES, GoldCase, QuestionType, parse_gold
-from eval.metrics import METRIC_KEYS, SourceIndex, score_case
-from eval.report import (
-    CATEGORY_JA,
-    DEFINITIONS,
-    TYPE_JA,
-    category_value,
-    summary_lines,
-    what_went_wrong,
-    write_report,
-)
+from eval.metrics import SourceIndex, score_case
+from eval.report import DEFINITIONS, summary_lines, write_report
+from eval.report_chart import category_value
+from eval.report_failures import what_went_wrong
+from eval.report_tables import CATEGORY_JA, TYPE_JA
 from eval.runner import SystemResult, expectation, results_json
 from eval.systems import RunOutput, SystemSpec
 

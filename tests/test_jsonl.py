@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot import cli as cli_module
-from bot import jsonl
+from bot import jsonl, jsonl_read, jsonl_request
 from bot.errors import EmptyQuestion
 from bot.models import Answer
 from bot.text import clean_query, truncation_notice
@@ -45,7 +45,7 @@ class FakeEngine:
 
 def outcomes(data: bytes, engine: FakeEngine | None = None, max_chars: int = MAX_CHARS, chunk: int = 0):
     engine = engine or FakeEngine(max_chars)
-    return list(jsonl.answer_lines(io.BytesIO(data), engine, max_chars, chunk or jsonl.READ_CHUNK))
+    return list(jsonl.answer_lines(io.BytesIO(data), engine, max_chars, chunk or jsonl_read.READ_CHUNK))
 
 
 # Tiny read chunks put chunk boundaries inside marks, escapes and characters.
@@ -94,7 +94,7 @@ def check_contract(data: bytes, outs: list[jsonl.Outcome]) -> list[dict[str, Any
 # --- fuzzing ---------------------------------------------------------------------------------
 
 HOSTILE = [
-    jsonl.BOM,
+    jsonl_read.BOM,
     b'{"query": "',
     b'"}',
     b"\\ud800",
@@ -149,7 +149,7 @@ def dump(value: Any, ascii_only: bool) -> bytes:
 @given(st.lists(st.tuples(requests, st.booleans()), max_size=6), chunk_sizes)
 def test_any_json_values_give_one_answer_per_line_in_order(cases: list[tuple[Any, bool]], chunk: int):
     lines = [dump(value, ascii_only) for value, ascii_only in cases]
-    data = b"".join(jsonl.BOM * (i == 0) + line + b"\n" for i, line in enumerate(lines))
+    data = b"".join(jsonl_read.BOM * (i == 0) + line + b"\n" for i, line in enumerate(lines))
     objs = check_contract(data, outcomes(data, chunk=chunk))
     for (value, _), line, obj in zip(cases, lines, objs, strict=True):
         expected = expected_query(value) if is_utf8(line) else None
@@ -174,7 +174,7 @@ def expected_query(value: Any) -> str | None:
     history = value.get("history")
     if history is not None and not (isinstance(history, list) and all(isinstance(m, str) for m in history)):
         return None
-    return clean_query(jsonl.scrub(value["query"]), MAX_CHARS).text or None
+    return clean_query(jsonl_request.scrub(value["query"]), MAX_CHARS).text or None
 
 
 @settings(max_examples=500, deadline=None)
@@ -182,9 +182,9 @@ def expected_query(value: Any) -> str | None:
 def test_cut_strings_keep_a_whole_prefix(query: str, ascii_only: bool, max_chars: int, chunk: int):
     """With tiny limits every long string is cut: what is kept is a prefix of the query,
     longer than the engine uses, cut at a character (never inside an escape or a UTF-8 sequence)."""
-    limits = jsonl.Limits(max_chars)
+    limits = jsonl_read.Limits(max_chars)
     line = dump({"query": query, "history": [query]}, ascii_only)
-    raw = next(jsonl.read_lines(io.BytesIO(line), limits, chunk or jsonl.READ_CHUNK))
+    raw = next(jsonl_read.read_lines(io.BytesIO(line), limits, chunk or jsonl_read.READ_CHUNK))
     if not is_utf8(line):  # raw lone surrogates written as bytes
         assert raw.text is None and "not valid UTF-8" in (raw.problem or "")
         return
@@ -194,7 +194,7 @@ def test_cut_strings_keep_a_whole_prefix(query: str, ascii_only: bool, max_chars
         assert kept == query
     else:
         # the last kept character may be half of an escaped surrogate pair
-        assert jsonl.scrub(query).startswith(jsonl.scrub(kept[:-1])) and len(kept) > max_chars
+        assert jsonl_request.scrub(query).startswith(jsonl_request.scrub(kept[:-1])) and len(kept) > max_chars
 
 
 # --- each input class, by name --------------------------------------------------------------

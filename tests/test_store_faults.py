@@ -231,8 +231,16 @@ def test_info_json_is_one_line(tmp_path, monkeypatch):
     assert json.loads(result.stdout)["source"] == "/s\u2028"
 
 
-def test_engine_uses_the_timeout_settings():
-    from bot.engine import store_config
+def test_engine_uses_the_timeout_settings(monkeypatch):
+    import bot.startup as startup
 
-    cfg = store_config(Settings(chroma_connect_timeout=0.5, chroma_read_timeout=1.5))
-    assert (cfg.connect_timeout, cfg.read_timeout) == (0.5, 1.5)
+    seen = {}
+
+    def stop_at_the_store(cfg, *_args, **_kwargs):
+        seen["cfg"] = cfg
+        raise RuntimeError("stop here")
+
+    monkeypatch.setattr(startup, "open_index", stop_at_the_store)
+    with pytest.raises(RuntimeError, match="stop here"):
+        startup.load_parts(Settings(chroma_connect_timeout=0.5, chroma_read_timeout=1.5), lambda _m: None)
+    assert (seen["cfg"].connect_timeout, seen["cfg"].read_timeout) == (0.5, 1.5)

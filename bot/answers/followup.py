@@ -48,86 +48,99 @@ def _pick(items: list[str], position: int | None) -> list[str]:
     return items[position - 1 : position] or items[:1]
 
 
+def _programs_of(d: Draft, directions: list[str], programs: list[str]) -> tuple[str, list[str]]:
+    """「それに使える支援策は？」: the programs of the shown direction(s), or that there are none."""
+    first = directions[0] if directions else ""
+    if programs:
+        d.add("programs", [i for p in programs for i in program_items(d, p)])
+    key = "followup.lead_programs" if programs else "followup.lead_no_programs"
+    lead = d.w.say(
+        key,
+        direction=first,
+        direction_en=d.corpus.gloss(first),
+        programs=d.w.join([d.program(p) for p in programs]),
+    )
+    d.add("directions", [i for t in directions for i in direction_items(d, t)])
+    return lead, programs
+
+
+def _cases_of(d: Draft, directions: list[str], programs: list[str]) -> tuple[str, list[str]]:
+    """「使った会社は？」: the companies of those programs, or that the document has none."""
+    companies = list(dict.fromkeys(c.company for p in programs for c in d.corpus.document.cases_using(p)))
+    if not companies:
+        first = directions[0] if directions else ""
+        d.add("directions", [i for t in directions for i in direction_items(d, t)])
+        return d.w.say("followup.lead_no_cases", direction=first, direction_en=d.corpus.gloss(first)), []
+    d.add("programs", [i for p in programs for i in program_items(d, p)])
+    lead = d.w.say(
+        "followup.lead_cases",
+        programs=d.w.join([d.program(p) for p in programs]),
+        companies=d.w.join([d.company(c) for c in companies]),
+    )
+    return lead, programs
+
+
+def _survey_of(d: Draft, directions: list[str]) -> tuple[str, list[str]]:
+    facts = context_facts(d.corpus, directions)
+    d.add("survey", [fact_item(d, f) for f in facts])
+    first = directions[0] if directions else ""
+    key = "followup.lead_survey" if facts else "followup.lead_no_survey"
+    return d.w.say(key, direction=first, direction_en=d.corpus.gloss(first)), []
+
+
+def _detail_of(d: Draft, directions: list[str], programs: list[str]) -> tuple[str, list[str]]:
+    """「詳しく」: the direction's items, the 課題 and 委員発言 linked to it, its survey figure."""
+    corpus = d.corpus
+    if not directions:  # the shown item was a program
+        d.add("programs", [i for p in programs[:1] for i in program_items(d, p)])
+        return d.w.say("followup.lead_program_detail", program=d.program(programs[0])), programs[:1]
+    first = directions[0]
+    strategy = corpus.document.strategy_of(first)
+    lead = d.w.say(
+        "followup.lead_detail",
+        direction=first,
+        direction_en=corpus.gloss(first),
+        strategy=d.strategy(strategy.numeral),
+    )
+    d.add("directions", [i for t in directions for i in direction_items(d, t)])
+    links = corpus.aids
+    related = [
+        *(t for i, t in enumerate(strategy.issues) if first in links.issue_links[strategy.numeral][i]),
+        *(t for i, t in enumerate(strategy.remarks) if first in links.remark_links[strategy.numeral][i]),
+    ]
+    d.add("facts", [d.quote(t, ref=strategy.numeral) for t in related])
+    d.add("survey", [fact_item(d, f) for f in context_facts(corpus, directions)])
+    if programs:
+        d.add("programs", [i for p in programs for i in program_items(d, p)])
+    return lead, programs
+
+
 def answer_followup(
     d: Draft, query: str, intent: str, position: int | None, prev: Answer, focus: str | None = None
 ) -> Answer:
     """``position``: the shown item the follow-up counts to (「2つ目」); ``focus``: the shown
     direction it names in its own words (「海外の方」)."""
-    corpus, w = d.corpus, d.w
     shown = shown_directions(prev)
     directions = [focus] if focus in shown and position is None else _pick(shown, position)
-    links = corpus.aids.programs
-    programs = list(
-        dict.fromkeys(
-            [*shown_programs(prev), *(n for n, aid in links.items() if set(aid.directions) & set(directions))]
-        )
-    )
+    linked = (n for n, aid in d.corpus.aids.programs.items() if set(aid.directions) & set(directions))
+    programs = list(dict.fromkeys([*shown_programs(prev), *linked]))
     if position is not None and not directions:
         programs = _pick(programs, position)
-    first = directions[0] if directions else ""
-    first_en = corpus.gloss(first)
-    shown_programs_out: list[str] = []
     if intent == "programs":
-        if programs:
-            d.add("programs", [i for p in programs for i in program_items(d, p)])
-            lead = w.say(
-                "followup.lead_programs",
-                direction=first,
-                direction_en=first_en,
-                programs=w.join([d.program(p) for p in programs]),
-            )
-            shown_programs_out = programs
-        else:
-            lead = w.say("followup.lead_no_programs", direction=first, direction_en=first_en)
-        d.add("directions", [i for t in directions for i in direction_items(d, t)])
+        lead, presented = _programs_of(d, directions, programs)
     elif intent == "cases":
-        companies = list(dict.fromkeys(c.company for p in programs for c in corpus.document.cases_using(p)))
-        if companies:
-            d.add("programs", [i for p in programs for i in program_items(d, p)])
-            lead = w.say(
-                "followup.lead_cases",
-                programs=w.join([d.program(p) for p in programs]),
-                companies=w.join([d.company(c) for c in companies]),
-            )
-            shown_programs_out = programs
-        else:
-            lead = w.say("followup.lead_no_cases", direction=first, direction_en=first_en)
-            d.add("directions", [i for t in directions for i in direction_items(d, t)])
+        lead, presented = _cases_of(d, directions, programs)
     elif intent == "survey":
-        facts = context_facts(corpus, directions)
-        d.add("survey", [fact_item(d, f) for f in facts])
-        key = "followup.lead_survey" if facts else "followup.lead_no_survey"
-        lead = w.say(key, direction=first, direction_en=first_en)
-    elif not directions and programs:  # the shown item was a program
-        d.add("programs", [i for p in programs[:1] for i in program_items(d, p)])
-        lead = w.say("followup.lead_program_detail", program=d.program(programs[0]))
-        shown_programs_out = programs[:1]
-    else:  # more about the shown direction(s)
-        numeral = corpus.document.strategy_of(first).numeral
-        lead = w.say(
-            "followup.lead_detail", direction=first, direction_en=first_en, strategy=d.strategy(numeral)
-        )
-        d.add("directions", [i for t in directions for i in direction_items(d, t)])
-        s = corpus.document.strategy(numeral)
-        related = [
-            d.quote(text, ref=s.numeral)
-            for kind, texts in (("issue", s.issues), ("remark", s.remarks))
-            for i, text in enumerate(texts)
-            if first in (corpus.aids.issue_links if kind == "issue" else corpus.aids.remark_links)[numeral][i]
-        ]
-        d.add("facts", related)
-        d.add("survey", [fact_item(d, f) for f in context_facts(corpus, directions)])
-        if programs:
-            d.add("programs", [i for p in programs for i in program_items(d, p)])
-            shown_programs_out = programs
-    kind = {"cases": "case", "survey": "survey"}.get(intent, "problem")
+        lead, presented = _survey_of(d, directions)
+    else:
+        lead, presented = _detail_of(d, directions, programs)
     return d.finish(
         query,
-        kind,
+        {"cases": "case", "survey": "survey"}.get(intent, "problem"),
         lead,
-        directions=[direction_match(corpus, t, 1.0) for t in directions],
-        programs=[program_match(corpus, p, 1.0) for p in shown_programs_out],
+        directions=[direction_match(d.corpus, t, 1.0) for t in directions],
+        programs=[program_match(d.corpus, p, 1.0) for p in presented],
         primary=len(directions),
-        primary_programs=len(shown_programs_out),
+        primary_programs=len(presented),
         reason="followup",
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.compose import Draft
 from bot.models import Answer, Item, SurveyFact
@@ -177,101 +177,67 @@ def _profile(d: Draft, q: SurveyQuestion) -> str:
     return " ".join(leads)
 
 
+def _say(d: Draft, key: str, table_id: str, year: str, row: PercentRow, **more: object) -> str:
+    """A survey sentence about one row: its table, year, label (and gloss), share and rank."""
+    return d.w.say(
+        key,
+        table=_table_name(d, table_id),
+        year=_year(d, year),
+        respondents=f"{d.corpus.document.survey.respondents:,}",
+        label=row.label,
+        label_en=d.corpus.gloss(row.label),
+        percent=row.percent,
+        rank=row.rank,
+        **more,
+    )
+
+
+def _row_figures(d: Draft, q: SurveyQuestion, found: list[tuple[str, PercentRow]]) -> str:
+    """The asked row: its share in one year, its change over two, or the one year that has it."""
+    if len(q.years) < 2:
+        year, row = found[0]
+        return _say(d, "survey.lead_share", q.table, year, row)
+    if len(found) == 2:
+        (y1, r1), (y2, r2) = found
+        return _say(
+            d,
+            "survey.lead_change",
+            q.table,
+            y2,
+            r2,
+            year1=_year(d, y1),
+            percent1=r1.percent,
+            rank1=r1.rank,
+            year2=_year(d, y2),
+            percent2=r2.percent,
+            rank2=r2.rank,
+        )
+    (year, row), other = found[0], next(x for x in q.years if x != found[0][0])
+    return _say(d, "survey.lead_only_in", q.table, year, row, other_year=_year(d, other))
+
+
 def _figures(d: Draft, q: SurveyQuestion) -> tuple[str, list[SurveyFact]]:
-    corpus, w = d.corpus, d.w
+    corpus = d.corpus
     table = table_of(corpus, q.table)
-    name = _table_name(d, q.table)
-    respondents = f"{corpus.document.survey.respondents:,}"
     found = [(y, r) for y in q.years if q.row and (r := _row(table, y, q.row)) is not None]
     if q.row and found:
-        facts = [fact(corpus, q.table, y, r) for y, r in found]
-        if len(q.years) == 2 and len(found) == 2:
-            (y1, r1), (y2, r2) = found
-            lead = w.say(
-                "survey.lead_change",
-                table=name,
-                label=r2.label,
-                label_en=corpus.gloss(r2.label),
-                year1=_year(d, y1),
-                percent1=r1.percent,
-                rank1=r1.rank,
-                year2=_year(d, y2),
-                percent2=r2.percent,
-                rank2=r2.rank,
-            )
-        elif len(q.years) == 2:
-            (y, r), other = found[0], next(x for x in q.years if x != found[0][0])
-            lead = w.say(
-                "survey.lead_only_in",
-                table=name,
-                label=r.label,
-                label_en=corpus.gloss(r.label),
-                year=_year(d, y),
-                percent=r.percent,
-                rank=r.rank,
-                other_year=_year(d, other),
-            )
-        else:
-            y, r = found[0]
-            lead = w.say(
-                "survey.lead_share",
-                year=_year(d, y),
-                respondents=respondents,
-                table=name,
-                label=r.label,
-                label_en=corpus.gloss(r.label),
-                percent=r.percent,
-                rank=r.rank,
-            )
-        return lead, facts
-    if q.row and not found:  # asked about a row that one year lacks: answer from the year that has it
+        return _row_figures(d, q, found), [fact(corpus, q.table, y, r) for y, r in found]
+    if q.row:  # asked about a row that the asked year lacks: answer from the year that has it
         other = [y.year for y in table.years if _row(table, y.year, q.row) is not None]
         if other:
-            return _figures(
-                d, SurveyQuestion(q.table, q.ask, (*q.years, *other)[-2:], q.row, q.rank, q.group)
-            )
+            return _figures(d, replace(q, years=(*q.years, *other)[-2:]))
     year = q.years[-1]
     rows = next(y.rows for y in table.years if y.year == year)
-    if q.ask == "change" and not q.row and (notes := table.notes):
-        top, note = rows[0], notes[0]
-        lead = w.say(
-            "survey.lead_table_change",
-            year=_year(d, year),
-            respondents=respondents,
-            table=name,
-            label=top.label,
-            label_en=corpus.gloss(top.label),
-            percent=top.percent,
-            note=note,
-            note_en=corpus.gloss(note),
-        )
+    top = rows[0]
+    if q.ask == "change" and not q.row and table.notes:
+        note = table.notes[0]
+        lead = _say(d, "survey.lead_table_change", q.table, year, top, note=note, note_en=corpus.gloss(note))
         return lead, [fact(corpus, q.table, year, top)]
     if q.ask == "list":
-        top = rows[0]
-        return w.say(
-            "survey.lead_list",
-            year=_year(d, year),
-            respondents=respondents,
-            table=name,
-            n=len(rows),
-            label=top.label,
-            label_en=corpus.gloss(top.label),
-            percent=top.percent,
-        ), []
-    rank = q.rank if q.rank and q.rank <= len(rows) else 1
-    r = next(x for x in rows if x.rank == rank)
-    key = "survey.lead_top" if rank == 1 else "survey.lead_rank"
-    lead = w.say(
-        key,
-        year=_year(d, year),
-        respondents=respondents,
-        table=name,
-        label=r.label,
-        label_en=corpus.gloss(r.label),
-        percent=r.percent,
-        rank=rank,
-    )
-    return lead, [fact(corpus, q.table, year, r)]
+        return _say(d, "survey.lead_list", q.table, year, top, n=len(rows)), []
+    row = next((x for x in rows if x.rank == q.rank), top)
+    key = "survey.lead_top" if row is top else "survey.lead_rank"
+    return _say(d, key, q.table, year, row), [fact(corpus, q.table, year, row)]
 
 
 def answer_survey(d: Draft, query: str, q: SurveyQuestion) -> Answer:

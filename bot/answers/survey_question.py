@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from bot.answers.survey import SurveyQuestion, asked_rank, asked_years
+from bot.answers.survey import SurveyQuestion, asked_rank, asked_years, context_facts
 from corpus.load import Corpus
 
 # Tokens too common in row labels to say which row a question means.
@@ -99,3 +99,14 @@ def read_survey_question(
         return SurveyQuestion(table, ask, (), row, None, _group_of(corpus, row, text, rows.tokens))
     years = tuple(y.year for y in next(t for t in corpus.document.survey.tables if t.id == table).years)
     return SurveyQuestion(table, ask, asked_years(text, ask == "change", years), row, rank)
+
+
+def about_shown(corpus: Corpus, question: SurveyQuestion, shown: Sequence[str]) -> SurveyQuestion:
+    """A survey question naming no row, asked after an answer, means the shown direction's
+    row (「同じ悩みの会社はどれくらい？」): the row the project links to it, as a share."""
+    linked = context_facts(corpus, shown) if question.row is None else []
+    if not linked:
+        return question
+    f = linked[0]
+    ask = "share" if question.ask in ("top", "list", "count", "period", "purpose") else question.ask
+    return replace(question, table=f.table, row=f.label, ask=ask, years=question.years or (f.year,))
