@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from bot.lookup import Passages
-from bot.models import Answer, Citation, Item, Section
+from bot.models import Answer, Citation, Item, Section, SurveyFact
 from bot.wording import Wording, wording
 from corpus.chunks import Chunk
 from corpus.load import Corpus
@@ -54,8 +54,10 @@ class Draft:
         chunk = self.passages.quote(text)
         return Item(text, self.gloss(text), True, self.cite(chunk, direction, program), ref)
 
-    def line(self, text: str, ref: str = "", cite: tuple[int, ...] = ()) -> Item:
-        return Item(text, "", False, cite, ref)
+    def line(
+        self, text: str, ref: str = "", cite: tuple[int, ...] = (), fact: SurveyFact | None = None
+    ) -> Item:
+        return Item(text, "", False, cite, ref, fact)
 
     def add(self, kind: str, items: Sequence[Item], title: str | None = None) -> None:
         if items:

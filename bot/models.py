@@ -66,6 +66,7 @@ class Item:
     quote: bool = False  # text is a verbatim quote of the document
     cite: tuple[int, ...] = ()  # 1-based indexes into Answer.citations
     ref: str = ""  # what the item is about: a direction title, program name, company, table id
+    fact: SurveyFact | None = None  # a survey row, as data (the page draws its tables from it)
 
 
 @dataclass(frozen=True)
@@ -105,6 +106,8 @@ class Answer:
         for section in data["sections"]:
             for item in section["items"]:
                 item["cite"] = list(item["cite"])
+                if item["fact"] is None:
+                    del item["fact"]  # only survey rows carry one
         return data
 
 

@@ -122,7 +122,7 @@ def fact_item(d: Draft, f: SurveyFact) -> Item:
         year=_year(d, f.year),
         rank=f.rank,
     )
-    return d.line(text, ref=f.table, cite=d.cite(chunk))
+    return d.line(text, ref=f.table, cite=d.cite(chunk), fact=f)
 
 
 def _table_items(d: Draft, table_id: str, year: str) -> list[Item]:
@@ -137,6 +137,7 @@ def _table_items(d: Draft, table_id: str, year: str) -> list[Item]:
             ),
             ref=f"{table_id}:{year}",
             cite=cite,
+            fact=fact(d.corpus, table_id, year, r),
         )
         for r in rows
     ]
