@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 import subprocess
+import sys
 import time
 import urllib.parse
 import urllib.request
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +30,8 @@ CHROMIUM_ARGS = [
 ANSWER_TIMEOUT_MS = 90_000
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+START_TIMEOUT_S = 300  # a first start on a fresh checkout converts the model and builds the index
+USER, PASSWORD = "desk", "s3cret"
 
 
 def free_port() -> int:
@@ -48,6 +54,26 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes] | None, log: Path | None,
             pass
         time.sleep(0.3)
     pytest.fail(f"app not ready at {url} within {timeout:.0f}s")
+
+
+def wait_engine(url: str, log: Path, timeout: float) -> None:
+    """Until /ask answers; at once with the app's own words when the engine could not start."""
+    from gradio_client import Client
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        said = log.read_text(encoding="utf-8", errors="replace")
+        if "cannot start" in said:
+            pytest.fail(f"the app's engine did not start:\n{said[-1500:]}")
+        try:
+            if "error" not in Client(url, verbose=False).predict(
+                "資金繰りが苦しい", None, None, api_name="/ask"
+            ):
+                return
+        except Exception:
+            pass
+        time.sleep(1)
+    pytest.fail(f"no answer from {url}ask within {timeout:.0f}s")
 
 
 class Tab:
@@ -97,3 +123,106 @@ class Tab:
 def no_horizontal_overflow(page: Any) -> None:
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= page.viewport_size["width"], f"page is {width}px wide"
+
+
+# -- fixtures ------------------------------------------------------------------------------------
+# Plain generator functions; a test module makes them its fixtures with
+#     app_url_fixture = pytest.fixture(scope="session", name="app_url")(serve_app)
+#     browser_fixture = pytest.fixture(scope="session", name="browser")(launch_chromium)
+#     open_tab_fixture = pytest.fixture(name="open_tab")(tab_factory)
+# Modules that do so share one app and one Chromium per test session (Playwright's sync API
+# allows one instance per thread): the first to start one starts it, the last to finish stops it.
+# The app is ``python app.py`` on a free loopback port with the repo's var/ (model and index
+# reused), a temporary database, question logging on and desk credentials set.
+
+_shared: dict[str, list[Any]] = {}  # name -> [resource, users, stop]
+
+
+@contextlib.contextmanager
+def _shared_resource(name: str, start: Callable[[], tuple[Any, Callable[[], None]]]) -> Iterator[Any]:
+    if name not in _shared:
+        resource, stop = start()
+        _shared[name] = [resource, 0, stop]
+    entry = _shared[name]
+    entry[1] += 1
+    try:
+        yield entry[0]
+    finally:
+        entry[1] -= 1
+        if entry[1] == 0:
+            del _shared[name]
+            entry[2]()
+
+
+def _start_app(tmp: Path) -> tuple[str, Callable[[], None]]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "GRADIO_SERVER_NAME": "127.0.0.1",
+        "GRADIO_SERVER_PORT": str(port),
+        "SMENAVI_DESK_USER": USER,
+        "SMENAVI_DESK_PASSWORD": PASSWORD,
+        "SMENAVI_LOG_QUESTIONS": "1",
+        "SMENAVI_DATABASE_URL": f"sqlite:///{tmp / 'app.sqlite3'}",
+        "SMENAVI_LOG_FILE": str(tmp / "lib.log"),
+    }
+    log = tmp / "console.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "app.py"], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
+        )
+
+    def stop() -> None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_ready(url, proc, log, START_TIMEOUT_S)
+        # the page is up at once; on a fresh checkout the engine may still be building the index
+        wait_engine(url, log, START_TIMEOUT_S)
+    except BaseException:
+        stop()
+        raise
+    return url, stop
+
+
+def serve_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with _shared_resource("app", lambda: _start_app(tmp_path_factory.mktemp("app"))) as url:
+        yield url
+
+
+def _start_chromium() -> tuple[Any, Callable[[], None]]:
+    from playwright.sync_api import sync_playwright
+
+    playwright = sync_playwright().start()
+    chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+    def stop() -> None:
+        chromium.close()
+        playwright.stop()
+
+    return chromium, stop
+
+
+def launch_chromium() -> Iterator[Any]:
+    with _shared_resource("chromium", _start_chromium) as chromium:
+        yield chromium
+
+
+def tab_factory(browser: Any, app_url: str) -> Iterator[Callable[..., Tab]]:
+    """``open_tab(viewport, url)``: a fresh browser context (its own session) on a page."""
+    contexts: list[Any] = []
+
+    def make(viewport: dict[str, int] = DESKTOP, url: str = app_url) -> Tab:
+        context = browser.new_context(viewport=viewport, accept_downloads=True)
+        contexts.append(context)
+        return Tab(context, url)
+
+    yield make
+    for context in contexts:
+        context.close()

@@ -8,10 +8,7 @@ Screenshots go to artifacts/screenshots/.
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import threading
 import urllib.error
 import urllib.parse
@@ -23,86 +20,34 @@ from typing import Any
 import pytest
 from browser import (
     CHROMIUM,
-    CHROMIUM_ARGS,
     DESKTOP,
+    PASSWORD,
     PHONE,
     REPO,
     SHOTS,
+    USER,
     Tab,
     free_port,
+    launch_chromium,
     no_horizontal_overflow,
-    wait_ready,
+    serve_app,
+    tab_factory,
 )
 
 pytestmark = pytest.mark.browser
-START_TIMEOUT_S = 300  # a first start on a fresh checkout converts the model and builds the index
 SUCCESSION_Q = "息子が継がないので会社をどうするか悩んでいる"
 SUCCESSION = "事業承継の一層の促進"
-USER, PASSWORD = "desk", "s3cret"
 
 if not CHROMIUM.exists():
     pytest.skip(
         "needs Debian's Chromium at /usr/bin/chromium (make system-deps installs it)", allow_module_level=True
     )
 
-from playwright.sync_api import Browser, BrowserContext, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import expect  # noqa: E402
 
-
-@pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port, tmp = free_port(), tmp_path_factory.mktemp("app")
-    env = {
-        **os.environ,
-        "GRADIO_SERVER_NAME": "127.0.0.1",
-        "GRADIO_SERVER_PORT": str(port),
-        "SMENAVI_DESK_USER": USER,
-        "SMENAVI_DESK_PASSWORD": PASSWORD,
-        "SMENAVI_LOG_QUESTIONS": "1",
-        "SMENAVI_DATABASE_URL": f"sqlite:///{tmp / 'app.sqlite3'}",
-        "SMENAVI_LOG_FILE": str(tmp / "lib.log"),
-    }
-    log = tmp / "console.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "app.py"], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
-        )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        wait_ready(url, proc, log, START_TIMEOUT_S)
-        # the page is up at once; on a fresh checkout the engine may still be building the index
-        from eval.load import wait_engine
-
-        wait_engine(url, START_TIMEOUT_S)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def open_tab(browser: Browser, app_url: str) -> Iterator[Any]:
-    contexts: list[BrowserContext] = []
-
-    def make(viewport: dict[str, int] = DESKTOP, url: str = app_url) -> Tab:
-        context = browser.new_context(viewport=viewport, accept_downloads=True)
-        contexts.append(context)
-        return Tab(context, url)
-
-    yield make
-    for context in contexts:
-        context.close()
+app_url_fixture = pytest.fixture(scope="session", name="app_url")(serve_app)
+browser_fixture = pytest.fixture(scope="session", name="browser")(launch_chromium)
+open_tab_fixture = pytest.fixture(name="open_tab")(tab_factory)
 
 
 # -- phone ---------------------------------------------------------------------------------------
@@ -168,6 +113,7 @@ def test_answer_leads_with_what_helps_and_cites_the_document(open_tab: Any) -> N
     expect(answer.locator(".sn-direction .sn-title", has_text=SUCCESSION)).to_be_visible()
     expect(answer.locator(".sn-explain")).to_have_count(1)
     expect(answer.locator(".sn-next")).not_to_contain_text("メモ")
+    answer.locator("details.sn-sources > summary").click()  # the sources are folded under one line
     cite = answer.locator("details.sn-cite").first
     expect(cite.locator("summary")).to_contain_text(re.compile(r"位置 [\d,]+–[\d,]+"))
     cite.locator("summary").click()

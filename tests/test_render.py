@@ -1,23 +1,15 @@
-"""web/render.py, web/display.py, web/presented.py, web/labels.py, web/conversation.py: pure, no model."""
+"""web/render.py (and its cards, blocks, fragments), web/display.py, web/presented.py, web/labels.py: pure."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 import sample_answers as sa
 
-from bot.errors import EmptyQuestion
-from bot.models import Answer
-from corpus.errors import CorpusError
-from web.conversation import Conversation, take_turn
 from web.display import esc, rejoin
-from web.engine_slot import StillStarting
-from web.labels import UI_FILE, load_ui
-from web.limits import clean_message
+from web.labels import load_ui
 from web.presented import lead_of, other_directions, presented_directions, presented_programs, sections_of
 from web.render import render_answer, render_message, render_user
 
@@ -161,130 +153,147 @@ def test_todays_engine_without_sections_gets_the_same_structure_from_its_matches
     assert "1,669社" in html and "35%" in html
 
 
-# -- labels --------------------------------------------------------------------------------------
+# -- each section kind, as the engine builds it ---------------------------------------------------
 
 
-def test_ui_text_has_both_languages_and_examples() -> None:
-    ui = load_ui()
-    assert ui.for_lang("ja").tab_chat != ui.for_lang("en").tab_chat
-    assert len(ui.examples_for("ja")) == len(ui.examples_for("en")) >= 5
+def section_of(html: str, cls: str) -> str:
+    """The HTML of the first section with this class (up to the next section)."""
+    start = html.index(f'class="sn-section {cls}')
+    end = html.find('class="sn-section ', start + 1)
+    return html[start : end if end > 0 else len(html)]
 
 
-def test_ui_text_missing_key_fails_on_load(tmp_path: Path) -> None:
-    broken = tmp_path / "ui.yaml"
-    broken.write_text(UI_FILE.read_text(encoding="utf-8").replace("  send: Send\n", ""), encoding="utf-8")
-    with pytest.raises(CorpusError, match=r"en\.send"):
-        load_ui.__wrapped__(broken)
+def test_program_cards_carry_the_citation_numbers_of_their_lines() -> None:
+    html = render_answer(sa.succession())
+    assert 'ニューマーケット開拓支援事業<sup class="sn-ref">[2]</sup>' in html
+    assert '「事業承継の一層の促進」<sup class="sn-ref">[1]</sup>' in html
 
 
-def test_every_label_the_code_reads_exists() -> None:
-    web = Path(__file__).resolve().parent.parent / "web"
-    used = {
-        m for f in web.glob("*.py") for m in re.findall(r"\bui\.([a-z_]+)\b", f.read_text(encoding="utf-8"))
-    }
-    used |= {
-        m
-        for f in web.glob("*.py")
-        for m in re.findall(r'=\s*"([a-z_]+)"', f.read_text(encoding="utf-8"))
-        if m in load_ui().ja.root
-    }
-    methods = {"strategy", "span", "cite", "get", "root", "yaml"}  # methods, and "ui.yaml" in text
-    assert used - methods - set(load_ui().ja.root) == set()
+def test_programs_sharing_one_company_example_are_one_card() -> None:
+    html = render_answer(sa.shared_programs())
+    assert html.count('class="sn-card sn-program"') == 1
+    assert "海外企業連携プロジェクト事業" in html and "海外拠点設置等戦略サポート事業" in html
+    assert html.count(sa.VIETNAM) == 1 and html.count('class="sn-company"') == 1
 
 
-# -- the server's message limit -------------------------------------------------------------------
+def test_survey_rows_become_a_table_first_with_the_leads_row_marked() -> None:
+    html = render_answer(sa.survey_top())
+    table = section_of(html, "sn-survey")
+    assert html.index("sn-survey") < html.index("sn-facts")  # the table answers; the note adds
+    assert table.count('<td class="sn-rank">') == 3 and "<caption>令和５年度" in table
+    hit = re.search(r'<tr class="sn-hit">(.*?)</tr>', table)
+    assert hit and "人材不足への対応" in hit[1] and "55%" in hit[1]
+    assert "sn-next" not in html  # a figure needs no "ask a desk about this program"
 
 
-def test_messages_over_the_limit_are_cut_with_a_notice() -> None:
-    message = clean_message("あ" * 1_700_000, 10_000)
-    assert len(message.text) == 10_000 and "10,000" in message.notices[0]
-    assert clean_message("short", 10_000).notices == []
+def test_two_survey_years_become_one_comparison_table() -> None:
+    table = section_of(render_answer(sa.survey_change()), "sn-survey")
+    assert table.count("<table") == 1 and ">令和４年度</th>" in table and ">令和５年度</th>" in table
+    hit = re.search(r'<tr class="sn-hit">(.*?)</tr>', table)
+    assert hit and re.search(r"36%.*3位.*55%.*1位", hit[1])
 
 
-def test_lone_surrogates_and_nul_never_reach_the_session() -> None:
-    message = clean_message("資金\ud800繰り\x00が苦しい", 100)
-    message.text.encode("utf-8")  # always encodable
-    assert message.text == "資金\ufffd繰りが苦しい"
+def test_english_survey_rows_show_our_translation_marked_above_the_documents_label() -> None:
+    html = render_answer(sa.survey_top("en"))
+    assert ">Rank</th>" in html and "(gloss)" not in html  # drawn from the figures, not the lines
+    assert re.search(
+        r'sn-gloss" lang="en">Dealing with[^<]*</span><span class="sn-tr">（訳/translation）', html
+    )
+    assert '<span class="sn-orig" lang="ja">人材不足への対応</span>' in html
 
 
-# -- conversation --------------------------------------------------------------------------------
+def test_survey_lines_without_figures_are_read_back_into_a_table() -> None:
+    a = sa.survey_top()
+    a.sections[0] = replace(a.sections[0], items=tuple(replace(i, fact=None) for i in a.sections[0].items))
+    assert render_answer(a).count('<td class="sn-rank">') == 3
 
 
-class FakeBot:
-    """Records the history it was given; answers from a script."""
-
-    def __init__(self, *answers: Answer | Exception) -> None:
-        self.script = list(answers)
-        self.histories: list[list[str]] = []
-        self.asked: list[str] = []
-
-    def ask(self, text: str, history: Sequence[Answer] = (), lang: str | None = None) -> Answer:
-        self.histories.append([a.query for a in history])
-        self.asked.append(text)
-        item = self.script.pop(0)
-        if isinstance(item, Exception):
-            raise item
-        return item
+def test_a_survey_figure_that_is_no_table_row_stays_a_line() -> None:
+    survey = section_of(render_answer(sa.succession()), "sn-survey")
+    assert "<table" not in survey and "35%" in survey
 
 
-def test_follow_ups_get_the_conversation_history() -> None:
-    bot = FakeBot(sa.succession(), sa.overseas())
-    conv = Conversation()
-    take_turn(bot, conv, "息子が継がないので会社をどうするか悩んでいる")
-    take_turn(bot, conv, "海外の方をもっと詳しく")
-    assert bot.histories == [[], ["息子が継がないので会社をどうするか悩んでいる"]]
-    assert len(conv.messages()) == 4
+def test_case_answers_show_the_company_card_and_set_related_directions_apart() -> None:
+    html = render_answer(sa.case())
+    card = section_of(html, "sn-cases")
+    assert 'class="sn-card sn-case"' in card and "河政工業株式会社（葛飾区）" in card
+    assert '<span class="sn-use-label">成果</span>' in card  # the corpus says which part a quote is
+    assert "活用した支援策：『海外企業連携プロジェクト事業』" in card
+    related = section_of(html, "sn-related")
+    assert "施策ナビによる整理" in related and "「海外展開の促進」" in related
+    assert "sn-direction" not in html  # the reading is not presented as the document's match
 
 
-def test_two_conversations_do_not_share_turns() -> None:
-    bot = FakeBot(sa.succession(), sa.overseas())
-    one, two = Conversation(), Conversation()
-    take_turn(bot, one, "息子が継がない")
-    take_turn(bot, two, "海外に売りたい")
-    assert [t.question for t in one.turns] == ["息子が継がない"]
-    assert bot.histories == [[], []]
+def test_structure_sections_keep_their_titles_and_nest_items_under_each_direction() -> None:
+    html = render_answer(sa.structure())
+    assert '<div class="sn-head">戦略Ⅲ「起業」</div>' in html and html.count('class="sn-sub-card"') == 2
+    assert re.search(
+        r'sn-sub-title">.*?若者による起業促進.*?</div><ul class="sn-items"><li>.*?創業初期', html
+    )
+    assert "sn-next" not in html
 
 
-def test_a_huge_message_is_cut_before_it_is_asked_stored_or_echoed() -> None:
-    bot, conv = FakeBot(sa.succession()), Conversation()
-    turn = take_turn(bot, conv, "後継ぎ" * 600_000, limit=10_000)
-    assert len(bot.asked[0]) == 10_000 and len(turn.question) == 10_000
-    assert len(conv.messages()[0]["content"]) < 10_100
-    assert "最初の10,000文字" in turn.html
+def test_remarks_are_a_list_under_each_strategys_title() -> None:
+    html = render_answer(sa.remarks())
+    assert html.count('class="sn-section sn-structure"') == 2 and "sn-sub-card" not in html
+    assert "戦略Ⅰ「経営マネジメントの強化」" in html and "「休廃業が課題」" in html
 
 
-def test_failures_become_a_polite_message_without_a_traceback(caplog: pytest.LogCaptureFixture) -> None:
-    conv = Conversation()
-    turn = take_turn(FakeBot(RuntimeError("index exploded at /secret/path")), conv, "資金繰りが苦しい")
-    assert turn.answer is None
-    assert "申し訳ありません" in turn.html and "secret" not in turn.html and "Traceback" not in turn.html
-    assert "answering failed" in caplog.text and "資金繰り" not in caplog.text  # no question text in logs
-    assert "Sorry" in take_turn(FakeBot(RuntimeError("x")), conv, "Our cash flow is tight").html
+def test_what_the_document_cannot_answer_is_a_gentle_note_under_the_lead() -> None:
+    html = render_answer(sa.partial())
+    note = section_of(html, "sn-not-covered")
+    assert 'role="note"' in note and "税理士" in note and "<li>" not in note
+    assert html.index("sn-lead") < html.index("sn-not-covered") < html.index("sn-program")
 
 
-def test_still_starting_is_a_polite_message() -> None:
-    turn = take_turn(FakeBot(StillStarting()), Conversation(), "資金繰りが苦しい")
-    assert "起動の準備中" in turn.html
+def test_notices_come_after_the_lead() -> None:
+    a = sa.succession()
+    a.notices = ["回答の仕方を指示する部分には従いません。"]
+    html = render_answer(a)
+    assert html.index('class="sn-lead"') < html.index('class="sn-notice"')
 
 
-def test_empty_question_gets_a_prompt_to_type() -> None:
-    assert "お悩みを入力してください" in take_turn(FakeBot(EmptyQuestion()), Conversation(), "\u200b").html
+def test_english_quotes_lead_with_the_gloss_and_keep_the_japanese_original() -> None:
+    html = render_answer(sa.case("en"))
+    gloss = html.index('<span class="sn-gloss" lang="en">built a production base in Vietnam</span>')
+    original = html.index('<span class="sn-orig">', gloss)
+    assert html.index(f"「{sa.VIETNAM}」", original) > original
+    assert "Original (Japanese):" in html and "（訳/translation）" in html[gloss:original]
 
 
-def test_clarifying_question_offers_its_choices_as_options() -> None:
-    conv = Conversation()
-    take_turn(FakeBot(sa.vague()), conv, "困っています")
-    assert conv.messages()[1]["options"] == [
-        {"value": "人材が足りない", "label": "人材が足りない"},
-        {"value": "後継ぎ・事業承継", "label": "後継ぎ・事業承継"},
-    ]
+def test_a_weak_answer_shows_the_nearby_directions_not_just_a_message() -> None:
+    html = render_answer(sa.weak())
+    assert "sn-msg" not in html and "sn-others" in html and 'class="sn-sub-card"' in html
 
 
-def test_message_index_maps_to_its_turn() -> None:
-    conv = Conversation()
-    take_turn(FakeBot(sa.succession()), conv, "a")
-    take_turn(FakeBot(sa.overseas()), conv, "b")
-    assert conv.turn_for_message(1) is conv.turns[0]
-    assert conv.turn_for_message(3) is conv.turns[1]
-    assert conv.turn_for_message([3, 0]) is conv.turns[1]
-    assert conv.turn_for_message(9) is None
+def test_clarifying_questions_look_like_questions_not_declines() -> None:
+    a = sa.declined("こんにちは", "small_talk")
+    a.clarify = ["人材が足りない"]
+    assert "sn-msg-clarify" in render_answer(a) and "sn-msg-clarify" in render_answer(sa.vague())
+
+
+def test_sources_are_folded_under_one_numbered_line_each_expandable() -> None:
+    html = render_answer(sa.case())
+    assert (
+        '<details class="sn-section sn-sources"><summary class="sn-head">出典（文書からの引用）・5件' in html
+    )
+    assert html.count('<details class="sn-cite">') == 5 and "[5]" in html
+
+
+def test_empty_sections_are_never_shown() -> None:
+    a = sa.survey_top()
+    a.sections.append(replace(a.sections[0], kind="facts", title="空の節", items=()))
+    assert "空の節" not in render_answer(a)
+
+
+def test_the_engines_explanation_of_directions_is_shown_once_under_them_not_in_the_lead() -> None:
+    from web.document import explain_sentence
+
+    a = sa.succession()
+    explain = explain_sentence("ja") or "※取組の方向性とは…"
+    a.lead += explain
+    html = render_answer(a)
+    lead = re.search(r'<p class="sn-lead">(.*?)</p>', html)
+    if explain_sentence("ja"):
+        assert lead and explain not in lead[1] and html.count(explain) == 1
+    assert html.count('class="sn-explain"') == 1

@@ -47,8 +47,9 @@ def test_sheet_groups_by_question_and_leaves_declined_ones_out() -> None:
 def test_any_item_can_be_removed_and_each_question_gets_its_memo() -> None:
     sheet = build_sheet(conversation(), NOW)
     keys = [k for k, _, _ in sheet.groups[0].items()]
-    assert {k.split("/")[1] for k in keys} == {"direction", "program", "survey", "citation"}
+    assert {k.split("/")[1] for k in keys} == {"lead", "direction", "program", "survey", "citation"}
     removed = [
+        "t1/lead/lead",
         "t1/direction/適正取引の推進",
         "t1/program/ニューマーケット開拓支援事業",
         "t1/survey/management_issues:令和５年度:事業承継・再生への対応",
@@ -96,6 +97,46 @@ def test_english_sheet_marks_glosses_as_translations() -> None:
     md = sheet_markdown(build_sheet([("t", sa.succession(lang="en", query="No successor"))], NOW), "en")
     assert "(訳/translation) Further promotion of business succession" in md
     assert "## Question 1: No successor" in md and "Strategy Ⅰ" in md and "(none)" in md
+
+
+def test_each_answer_type_puts_its_own_content_on_the_sheet() -> None:
+    turns = [("s", sa.survey_change()), ("c", sa.case()), ("r", sa.remarks()), ("p", sa.partial())]
+    survey, case, remarks, partial = build_sheet(turns, NOW).groups
+    assert [n.text for n in survey.notes if n.kind == "survey"] == ["令和４年度", "令和５年度"]
+    assert survey.survey == () and survey.notes[0].lines[0] == "1位 営業・販売力の強化 51%"
+    # a case: the company's card and the related direction (施策ナビ's reading), not "matches"
+    assert case.directions == () and case.programs == ()
+    assert {n.kind for n in case.notes} == {"cases", "related"}
+    assert [n.text for n in remarks.notes] == [
+        "戦略Ⅰ「経営マネジメントの強化」",
+        "戦略Ⅱ「中小企業の成長戦略の推進」",
+    ]
+    assert partial.items()[1][1] == "not_covered"  # right after the lead, before the matches
+    md = sheet_markdown(build_sheet(turns, NOW), "ja")
+    one = md.split("## ご相談 2")[0]
+    assert (
+        "**回答の要点**: 「人材不足への対応」は、令和４年度の36%" in one and "### 関連する支援策" not in one
+    )
+    assert "### アンケート調査" in one and "  - 1位 人材不足への対応 55%" in one
+    assert "### 関連する取組の方向性（支援策との対応づけは施策ナビによる整理）" in md
+    assert "### この文書では答えられない部分" in md.split("## ご相談 4")[1]
+
+
+def test_a_follow_up_names_the_question_it_follows_and_notes_can_be_dropped() -> None:
+    sheet = build_sheet([("a", sa.succession()), ("b", sa.shared_programs()), ("c", sa.case())], NOW)
+    assert sheet.groups[1].follows == sa.succession().query and sheet.groups[2].follows == ""
+    note = next(key for key, kind, _ in sheet.groups[2].items() if kind == "related")
+    md = sheet_markdown(curate(sheet, [note, "c/lead/lead"]), "ja")
+    assert "（「息子が継がないので会社をどうするか悩んでいる」への続きの質問）" in md
+    assert "施策ナビによる整理" not in md and "河政工業株式会社（葛飾区）が活用した" not in md
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_pdf_prints_every_answer_type(lang: str) -> None:
+    turns = [("s", sa.survey_top()), ("c", sa.case(lang)), ("t", sa.structure()), ("p", sa.partial())]
+    text = "".join(line for page in page_lines(sheet_pdf(build_sheet(turns, NOW), lang)) for line in page)
+    assert "1位 人材不足への対応 55%" in text and "河政工業株式会社" in text and "若者による起業促進" in text
+    assert "税理士" in text
 
 
 # -- line breaking ------------------------------------------------------------------------------

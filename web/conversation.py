@@ -24,6 +24,8 @@ from web.render import render_answer, render_message, render_user
 
 log = logging.getLogger("smenavi.app")
 _LETTER = re.compile(r"[^\W\d_]")
+# tags, links and entities carry letters but no language: "<b></b>" is not English
+_MARKUP = re.compile(r"<[^>]*>|https?://\S+|&[a-z]+;", re.I)
 MAX_TURNS = 100  # a runaway session must not grow server memory without bound
 
 
@@ -61,9 +63,13 @@ class Conversation:
         return out
 
 
+def has_words(text: str) -> bool:
+    return bool(_LETTER.search(_MARKUP.sub(" ", text)))
+
+
 def message_lang(text: str, fallback: str) -> str:
-    """The language to speak about a message in: its own, or the page's when it has no letters."""
-    return detect_lang(text) if _LETTER.search(text) else fallback
+    """The language to speak about a message in: its own, or the page's when it has no words."""
+    return detect_lang(text) if has_words(text) else fallback
 
 
 def take_turn(
@@ -77,11 +83,14 @@ def take_turn(
     """Ask, render and append one turn; never raises. Only the capped text is kept or echoed."""
     message = clean_message(raw, limit, ui_lang)
     text = message.text
-    ui = load_ui().for_lang(message_lang(text, ui_lang))
+    lang = message_lang(text, ui_lang)
+    ui = load_ui().for_lang(lang)
     try:
-        answer = bot.ask(text, conv.answers())
+        # a message with no letters (markup, symbols) is answered in the page's language
+        answer = bot.ask(text, conv.answers(), None if has_words(text) else lang)
         answer.notices = message.notices + answer.notices
-        turn = Turn(text, render_answer(answer, strategy_en), answer)
+        explained = any('class="sn-explain"' in t.html for t in conv.turns)  # once per conversation
+        turn = Turn(text, render_answer(answer, strategy_en, explain=not explained), answer)
     except EmptyQuestion:
         turn = Turn(text, render_message(ui.error_empty, "error"))
     except StillStarting as exc:

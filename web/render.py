@@ -1,9 +1,11 @@
-"""Answers as HTML cards for the chat (pure).
+"""Answers as HTML for the chat (pure).
 
-Read top-down like an owner on a phone reads: the lead sentence, then what may help (a program
-and a company that used it), then the policy direction behind it (explained once in plain
-words), then figures and facts, the next step, and the quoted sources. Built only from the
-Answer's structured fields (web.presented), never from its prose.
+Read top-down like an owner on a phone reads: the lead sentence, a gentle note on what the
+document can't answer, then what may help (a program and a company that used it), the policy
+direction behind it (explained once in plain words), figures and facts, the next step, and the
+quoted sources (folded, numbered, each expandable). Other questions show their own answer first:
+a survey's table, a company's card, the document's structure. Built only from the Answer's
+structured fields (web.presented), never from its prose.
 
 The output is one line with no blank lines, so the chat's Markdown renderer passes it through
 as a single raw HTML block instead of reading ``*``, ``_`` or ``#`` in quotes as formatting.
@@ -13,8 +15,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from bot.models import Answer, Citation, DirectionMatch, Item, ProgramMatch, Section
+from bot.models import Answer, Citation, Section
+from web.blocks import grouped_html, not_covered_html, plain_html, survey_html
+from web.cards import case_cards, direction_cards, program_cards
 from web.display import esc, rejoin, text_html
+from web.document import explain_sentence
+from web.fragments import section_html
 from web.labels import LangUi, load_ui
 from web.presented import (
     has_matches,
@@ -23,25 +29,35 @@ from web.presented import (
     presented_directions,
     presented_programs,
     sections_of,
+    short_lead,
 )
 
-MAX_USES = 2  # company examples shown per program card; the rest are in the citations
 PREVIEW_CHARS = 48
 # Problems: what helps first. Other questions (survey, case, structure): their answer first.
-ORDER_PROBLEM = ("programs", "directions", "cases", "survey", "facts", "structure", "not_covered", "others")
-ORDER_OTHER = ("facts", "survey", "cases", "structure", "programs", "directions", "not_covered", "others")
-
-
-def gloss_html(gloss: str, ui: LangUi) -> str:
-    """A project-written English gloss, always marked as a translation."""
-    if not gloss:
-        return ""
-    mark = f'<span class="sn-tr">（{esc(ui.translation_mark)}）</span>'
-    return f'<span class="sn-gloss" lang="en">{esc(gloss)}</span>{mark}'
-
-
-def quote_html(text: str) -> str:
-    return f'<span class="sn-quote">「{esc(rejoin(text))}」</span>'
+# What the document can't answer comes right under the lead, so the owner sees it was heard.
+ORDER_PROBLEM = (
+    "not_covered",
+    "programs",
+    "directions",
+    "cases",
+    "survey",
+    "facts",
+    "structure",
+    "related",
+    "others",
+)
+ORDER_OTHER = (
+    "not_covered",
+    "survey",
+    "cases",
+    "structure",
+    "facts",
+    "programs",
+    "directions",
+    "related",
+    "others",
+)
+STEP_TYPES = ("problem", "case")  # a survey figure or the document's structure needs no next step
 
 
 def render_user(text: str) -> str:
@@ -60,86 +76,35 @@ def render_message(
 
 def _notices(notices: Sequence[str], ui: LangUi | None) -> str:
     mark = esc(ui.notice_mark) + " " if ui else ""
-    return "".join(f'<div class="sn-notice">{mark}{esc(n)}</div>' for n in notices)
+    return "".join(f'<div class="sn-notice" role="note">{mark}{esc(n)}</div>' for n in notices)
 
 
-def _section(cls: str, head: str, body: str) -> str:
-    return f'<div class="sn-section {cls}"><div class="sn-head">{esc(head)}</div>{body}</div>'
+def explanation(answer: Answer, ui: LangUi) -> str:
+    """取組の方向性 in plain words, once, where the directions are: the engine's words if it
+    gives them (it appends them to a problem's lead), else the page's."""
+    lead, explain = lead_of(answer, ui), explain_sentence(answer.lang)
+    return explain if explain and lead.endswith(explain) else ui.direction_explain
 
 
-def _list(items: Sequence[str], cls: str = "") -> str:
-    """A <ul> of already-escaped items."""
-    attr = f' class="{cls}"' if cls else ""
-    return f"<ul{attr}>" + "".join(f"<li>{item}</li>" for item in items) + "</ul>"
-
-
-def _cites(numbers: Sequence[int]) -> str:
-    return "".join(f'<sup class="sn-ref">[{n}]</sup>' for n in numbers)
-
-
-def item_html(item: Item, ui: LangUi, lang: str) -> str:
-    text = quote_html(item.text) if item.quote else esc(item.text)
-    gloss = " " + gloss_html(item.gloss, ui) if item.gloss and lang == "en" else ""
-    return f"{text}{gloss}{_cites(item.cite)}"
-
-
-def _use_row(label: str, quote: str) -> str:
-    return f'<div class="sn-use-row"><span class="sn-use-label">{esc(label)}</span>{quote_html(quote)}</div>'
-
-
-def _program_card(p: ProgramMatch, ui: LangUi, lang: str) -> str:
-    uses = [
-        '<div class="sn-use">'
-        f'<div class="sn-company">{esc(ui.used_by)}: {esc(u.company)}'
-        f'{f"（{esc(u.ward)}）" if u.ward else ""}</div>'
-        f"{_use_row(ui.did_label, u.did)}{_use_row(ui.result_label, u.result)}</div>"
-        for u in p.uses[:MAX_USES]
-    ]
-    if not uses and p.cases:
-        sep = "、" if lang == "ja" else ", "
-        uses.append(f'<div class="sn-use">{esc(ui.used_by)}: {esc(sep.join(p.cases))}</div>')
-    gloss = f'<div class="sn-card-gloss">{gloss_html(p.name_en, ui)}</div>' if lang == "en" else ""
-    return (
-        f'<div class="sn-card sn-program"><div class="sn-kicker">{esc(ui.program_label)}</div>'
-        f'<div class="sn-program-name">{esc(p.name)}</div>{gloss}{"".join(uses)}</div>'
-    )
-
-
-def _direction_card(d: DirectionMatch, ui: LangUi, lang: str, strategy_en: Mapping[str, str]) -> str:
-    strategy_gloss = gloss_html(strategy_en.get(d.strategy, ""), ui) if lang == "en" else ""
-    gloss = f'<div class="sn-card-gloss">{gloss_html(d.title_en, ui)}</div>' if lang == "en" else ""
-    items = _list([quote_html(i) for i in d.items], "sn-items")
-    return (
-        '<div class="sn-card sn-direction">'
-        f'<div class="sn-strategy"><span class="sn-numeral">{esc(ui.strategy(d.strategy))}</span>'
-        f" {esc(d.strategy_title)} {strategy_gloss}</div>"
-        f'<div class="sn-kicker">{esc(ui.direction_label)}</div>'
-        f'<div class="sn-title">「{esc(d.title)}」</div>{gloss}'
-        f'<div class="sn-sub">{esc(ui.items_label)}</div>{items}</div>'
-    )
-
-
-def _matched(section: Section, known: Sequence[object], name: str) -> list:
-    """The presented matches a section is about, in the section's order (all when it names none)."""
-    by_name = {getattr(m, name): m for m in known}
-    # a section has several lines per match (its title, then its quoted items): one card each
-    refs = [by_name[ref] for ref in dict.fromkeys(i.ref for i in section.items) if ref in by_name]
-    return refs or list(known)
-
-
-def _render_section(section: Section, answer: Answer, ui: LangUi, strategy_en: Mapping[str, str]) -> str:
-    lang = answer.lang
-    if section.kind == "programs" and (programs := presented_programs(answer)):
-        cards = "".join(_program_card(p, ui, lang) for p in _matched(section, programs, "name"))
-        return _section("sn-programs", section.title or ui.programs_label, cards)
-    if section.kind == "directions" and (directions := presented_directions(answer)):
-        explain = f'<p class="sn-explain">{esc(ui.direction_explain)}</p>'
-        cards = "".join(
-            _direction_card(d, ui, lang, strategy_en) for d in _matched(section, directions, "title")
-        )
-        return _section("sn-directions", section.title or ui.direction_label, explain + cards)
-    body = _list([item_html(i, ui, lang) for i in section.items])
-    return _section(f"sn-{esc(section.kind)}", section.title, body)
+def render_section(
+    section: Section, answer: Answer, ui: LangUi, strategy_en: Mapping[str, str], explain: str
+) -> str:
+    lang, kind = answer.lang, section.kind
+    if kind == "programs" and presented_programs(answer):
+        return section_html("sn-programs", section.title, program_cards(section, answer, ui))
+    if kind == "directions" and presented_directions(answer):
+        intro = f'<p class="sn-explain">{esc(explain)}</p>' if explain else ""
+        body = intro + direction_cards(section, answer, ui, strategy_en)
+        return section_html("sn-directions", section.title, body)
+    if kind == "cases":
+        return section_html("sn-cases", section.title, case_cards(section, ui, lang))
+    if kind == "survey":
+        return survey_html(section, answer, ui)
+    if kind in ("structure", "others", "programs", "directions"):
+        return grouped_html(section, ui, lang, f"sn-{kind}")
+    if kind == "not_covered":
+        return not_covered_html(section, ui, lang)
+    return plain_html(section, ui, lang)
 
 
 def citation_html(i: int, c: Citation, ui: LangUi) -> str:
@@ -156,29 +121,49 @@ def citation_html(i: int, c: Citation, ui: LangUi) -> str:
     )
 
 
+def sources_html(citations: Sequence[Citation], ui: LangUi) -> str:
+    """All sources folded under one line (a phone's screen is for the answer); each one opens."""
+    if not citations:
+        return ""
+    cites = "".join(citation_html(i, c, ui) for i, c in enumerate(citations, start=1))
+    head = esc(ui.citations_count.format(label=ui.citations_label, n=len(citations)))
+    summary = f'<summary class="sn-head">{head}</summary>'
+    return f'<details class="sn-section sn-sources">{summary}{cites}</details>'
+
+
 def _ordered(sections: Sequence[Section], answer: Answer) -> list[Section]:
     order = ORDER_PROBLEM if answer.type == "problem" else ORDER_OTHER
     rank = {kind: i for i, kind in enumerate(order)}
-    return sorted((s for s in sections if s.kind != "next_step"), key=lambda s: rank.get(s.kind, len(order)))
+    shown = [s for s in sections if s.kind != "next_step" and s.items]  # never an empty section
+    return sorted(shown, key=lambda s: rank.get(s.kind, len(order)))
 
 
-def render_answer(answer: Answer, strategy_en: Mapping[str, str] | None = None) -> str:
-    """One answer as HTML. Labels follow the answer's language, like the answer text."""
+def _step(sections: Sequence[Section], answer: Answer, ui: LangUi) -> str:
+    steps = [i.text for s in sections if s.kind == "next_step" for i in s.items]
+    if steps:
+        return " ".join(steps)
+    return next_step(answer, ui) if answer.type in STEP_TYPES and has_matches(answer) else ""
+
+
+def render_answer(answer: Answer, strategy_en: Mapping[str, str] | None = None, explain: bool = True) -> str:
+    """One answer as HTML. Labels follow the answer's language, like the answer text.
+    ``explain``: say what 取組の方向性 means (a conversation says it once, the first time)."""
     ui = load_ui().for_lang(answer.lang)
     sections = sections_of(answer, ui)
-    if not answer.in_scope or answer.clarify or not (has_matches(answer) or answer.sections):
-        kind = "decline" if not answer.in_scope else "clarify" if answer.clarify else "info"
+    if not answer.in_scope or not (has_matches(answer) or any(s.items for s in sections)):
+        kind = "clarify" if answer.clarify else "decline" if not answer.in_scope else "info"
         return render_message(answer.lead or answer.answer, kind, answer.notices, ui)
-
-    parts = [f'<div class="sn-answer" lang="{esc(answer.lang)}">', _notices(answer.notices, ui)]
-    if lead := lead_of(answer, ui):
+    ordered = _ordered(sections, answer)
+    explained = any(s.kind == "directions" for s in ordered) and bool(presented_directions(answer))
+    lead = short_lead(answer, ui) if explained else lead_of(answer, ui)
+    explain_text = explanation(answer, ui) if explain else ""
+    parts = [f'<div class="sn-answer" lang="{esc(answer.lang)}">']
+    if lead:
         parts.append(f'<p class="sn-lead">{esc(lead)}</p>')
-    parts += [_render_section(s, answer, ui, strategy_en or {}) for s in _ordered(sections, answer)]
-    steps = [s for s in sections if s.kind == "next_step" and s.items]
-    step = " ".join(i.text for s in steps for i in s.items) if steps else next_step(answer, ui)
-    parts.append(_section("sn-next", ui.next_label, f"<p>{esc(step)}</p>"))
-    if answer.citations:
-        cites = "".join(citation_html(i, c, ui) for i, c in enumerate(answer.citations, start=1))
-        parts.append(_section("sn-sources", ui.citations_label, cites))
+    parts.append(_notices(answer.notices, ui))  # after the lead: the answer comes first
+    parts += [render_section(s, answer, ui, strategy_en or {}, explain_text) for s in ordered]
+    if step := _step(sections, answer, ui):
+        parts.append(section_html("sn-next", ui.next_label, f"<p>{esc(step)}</p>"))
+    parts.append(sources_html(answer.citations, ui))
     parts.append("</div>")
     return "".join(parts)

@@ -17,6 +17,7 @@ from web.labels import LangUi, load_ui
 from web.pdf_wrap import wrap
 from web.sheet import Group, Sheet, created_label, use_lines
 from web.sheet_md import direction_heading
+from web.sheet_notes import by_kind
 
 FONT = "ipaexg"
 INK = (33, 37, 41)
@@ -141,22 +142,37 @@ def _memo(pdf: SheetPdf, memo: str, ui: LangUi) -> None:
         pdf.set_y(bottom)
 
 
-def _group(pdf: SheetPdf, n: int, g: Group, ui: LangUi, lang: str) -> None:
-    pdf.heading(f"{ui.sheet_question.format(n=n)}: {g.question}", 13, 30, rule=True)
-    pdf.heading(ui.sheet_programs, 11, 12)
-    _programs(pdf, g, ui, lang)
-    if not g.programs:
-        pdf.para(ui.sheet_none, color=MUTED)
-    pdf.heading(ui.sheet_directions, 11, 12)
-    _directions(pdf, g, ui, lang)
-    if not g.directions:
-        pdf.para(ui.sheet_none, color=MUTED)
-    if g.survey:
-        pdf.heading(ui.sheet_survey, 11, 10)
-        for f in g.survey:
-            pdf.para(survey_line(f, ui, lang), size=10, bullet="・")
-    pdf.heading(ui.sheet_memo, 11, 20)
-    _memo(pdf, g.memo, ui)
+def _notes(pdf: SheetPdf, g: Group, kinds: tuple[str, ...], ui: LangUi, lang: str) -> None:
+    """The group's notes of these kinds under their headings (the survey's with its figures)."""
+    for kind, notes in by_kind(g.notes):
+        if kind not in kinds:
+            continue
+        pdf.heading(ui.get("sheet_" + kind), 11, 10)
+        if kind == "survey":
+            for f in g.survey:
+                pdf.para(survey_line(f, ui, lang), size=10, bullet="・")
+        for note in notes:
+            pdf.room(pdf.height(note.text, 10) + (8 if note.lines else 0))
+            pdf.para(note.text, size=10, bullet="・")
+            for line in note.lines:
+                pdf.para(line, size=9, color=MUTED, indent=5, bullet="-")
+
+
+def _matches(pdf: SheetPdf, g: Group, ui: LangUi, lang: str) -> None:
+    """Programs and directions; a problem says so when it has none, other answers leave them out."""
+    if g.programs or g.type == "problem":
+        pdf.heading(ui.sheet_programs, 11, 12)
+        _programs(pdf, g, ui, lang)
+        if not g.programs:
+            pdf.para(ui.sheet_none, color=MUTED)
+    if g.directions or g.type == "problem":
+        pdf.heading(ui.sheet_directions, 11, 12)
+        _directions(pdf, g, ui, lang)
+        if not g.directions:
+            pdf.para(ui.sheet_none, color=MUTED)
+
+
+def _citations(pdf: SheetPdf, g: Group, ui: LangUi) -> None:
     pdf.heading(ui.sheet_citations, 11, 12)
     for i, c in enumerate(g.citations, start=1):
         quote = f"「{rejoin(c.text)}」"
@@ -167,6 +183,25 @@ def _group(pdf: SheetPdf, n: int, g: Group, ui: LangUi, lang: str) -> None:
         pdf.ln(0.8)
     if not g.citations:
         pdf.para(ui.sheet_none, color=MUTED)
+
+
+def _group(pdf: SheetPdf, n: int, g: Group, ui: LangUi, lang: str) -> None:
+    pdf.heading(f"{ui.sheet_question.format(n=n)}: {g.question}", 13, 30, rule=True)
+    if g.follows:
+        pdf.para(ui.sheet_follows.format(question=g.follows), size=9, color=MUTED)
+    if g.lead:
+        pdf.para(f"{ui.sheet_lead}: {g.lead}", size=10.5)
+        pdf.ln(1)
+    _notes(pdf, g, ("not_covered",), ui, lang)
+    _matches(pdf, g, ui, lang)
+    if g.survey and not any(note.kind == "survey" for note in g.notes):
+        pdf.heading(ui.sheet_survey, 11, 10)
+        for f in g.survey:
+            pdf.para(survey_line(f, ui, lang), size=10, bullet="・")
+    _notes(pdf, g, ("survey", "cases", "structure", "facts", "related"), ui, lang)
+    pdf.heading(ui.sheet_memo, 11, 20)
+    _memo(pdf, g.memo, ui)
+    _citations(pdf, g, ui)
 
 
 def sheet_pdf(sheet: Sheet, lang: str = "ja") -> bytes:
