@@ -39,14 +39,15 @@ def choose_directions(
     """``clause_tops``: each content clause's best direction and its probability, in order."""
     if not ranked:
         return Choice(())
-    best = ranked[0]
-    if best.score < t.show_min:
-        return Choice((best.title,), weak=True)
+    # several problems first: a message raising two has its probability split between them,
+    # so its best direction alone may look unsure
     confident = [title for title, p in clause_tops if p >= t.clause_min]
     distinct = list(dict.fromkeys(confident))
     if len(distinct) >= 2:
-        chosen = distinct[:MAX_DIRECTIONS]
-        return Choice(tuple(chosen), several=True)
+        return Choice(tuple(distinct[:MAX_DIRECTIONS]), several=True)
+    best = ranked[0]
+    if best.score < t.show_min:
+        return Choice((best.title,), weak=True)
     shown = [best.title]
     if len(ranked) > 1 and ranked[1].score >= t.second_min:
         shown.append(ranked[1].title)

@@ -89,7 +89,8 @@ def read_message(
     if respell is not None:
         search = respell(search)
     markup_only = bool(text) and not _LETTER.search(_MARKUP.sub(" ", text))
-    answer_lang = lang or ("ja" if romaji else detect_lang(text))
+    # a message with no letters to tell by (symbols, markup) is answered in Japanese, the page's own
+    answer_lang = lang or ("ja" if romaji or not _LETTER.search(text) else detect_lang(text))
     return Message(
         text=text,
         lang=answer_lang,

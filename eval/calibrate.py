@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from eval.tuning import ProblemCase, ScopeCase, topic_threshold, tune_declines, tune_problem
+from eval.tuning import ProblemCase, ScopeCase, topic_threshold, tune_declines, tune_problem, weak_threshold
 
 HEADER = """\
 # The bot's learned decisions: how strongly each model is regularized, the token model's
@@ -84,6 +84,20 @@ def _record(
     return scope, problems, quiet
 
 
+def _topicless(rec: Any) -> list[float]:
+    """The direction model's best score on the examples that raise no problem at all."""
+    from bot.examples import load_examples
+    from bot.keywords import tokens
+    from bot.understand import read_message
+
+    out = []
+    for example in load_examples(rec.corpus).of_type("context", "filler"):
+        message = read_message(example.text, rec.settings.max_query_chars, None, rec.kana.restore)
+        vector, _ = rec.encode(message)
+        out.append(rec.models.directions.ranked(vector, tokens(message.search))[0][1])
+    return out
+
+
 def run_calibrate(write: bool, bot_options: Sequence[str], models: bool = False) -> int:
     from bot.calibration import CALIBRATION_FILE, load_calibration
     from bot.engine import Recommender
@@ -106,6 +120,7 @@ def run_calibrate(write: bool, bot_options: Sequence[str], models: bool = False)
     for lang in ("ja", "en"):
         data["decline_min"][lang], data["content_min"][lang] = tune_declines(scope, lang)
     weight, thresholds = tune_problem(problems, current.thresholds(), rec.program_links)
+    thresholds = replace(thresholds, show_min=weak_threshold(_topicless(rec)))
     data["retrieval_weight"] = weight
     data.update(asdict(thresholds))
     print(

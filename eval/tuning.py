@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from itertools import product
 
+import numpy as np
+
 from bot.present import ProblemEvidence, Thresholds, decide
 
 GRID_WEIGHT = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
@@ -79,26 +81,26 @@ def _best(
     return best
 
 
-def weak_threshold(scored: Sequence[tuple[float, bool]]) -> float:
-    """The score below which the best direction is more often wrong than right.
+WEAK_SHARE = 75  # percentile: as unsure as the model is about three in four topicless messages
 
-    ``scored``: (the best direction's score, whether it was an expected one) per case. Below
-    the returned threshold the answer says plainly that nothing fits well and shows the
-    nearest direction as such; it is the cut that best separates right from wrong.
+
+def weak_threshold(topicless: Sequence[float]) -> float:
+    """The best direction's score below which the answer says plainly that nothing fits well.
+
+    ``topicless``: the best direction's score on labelled messages that raise no problem at all
+    (background statements, general asks for help). Dev questions almost never miss a topic,
+    so they cannot place this cut; below it the model is no surer than it is on those.
     """
-    best, best_ok = GRID_SHOW[0], -1
-    for t in GRID_SHOW:
-        ok = sum((score >= t) == right for score, right in scored)
-        if ok > best_ok:
-            best, best_ok = t, ok
-    return best
+    if not topicless:
+        return GRID_SHOW[0]
+    return round(float(np.percentile(topicless, WEAK_SHARE)), 3)
 
 
 def tune_problem(
     cases: Sequence[ProblemCase], start: Thresholds, links: Mapping[str, Sequence[str]]
 ) -> tuple[float, Thresholds]:
     """Retrieval weight and the second-direction threshold, then the clause threshold, then
-    programs; the weak-answer threshold last, from how often the best direction is right."""
+    programs (the weak-answer threshold comes from the examples: ``weak_threshold``)."""
     singles = [c for c in cases if not c.several]
 
     def single(cand: tuple[float, ...]) -> float:
@@ -119,12 +121,7 @@ def tune_problem(
         ((x,) for x in GRID_PROGRAM),
         lambda c: problem_score(cases, weight, replace(t, program_min=c[0]), links)[3],
     )
-    firsts = []
-    for c in singles:
-        ranked, _, _ = decide(c.evidence, weight, t, links)
-        if ranked:
-            firsts.append((ranked[0].score, ranked[0].title in c.directions))
-    return weight, replace(t, program_min=program, show_min=weak_threshold(firsts))
+    return weight, replace(t, program_min=program)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ ORDER_PROBLEM = (
     "not_covered",
     "programs",
     "directions",
+    "linked",
     "cases",
     "survey",
     "facts",
@@ -54,6 +55,7 @@ ORDER_OTHER = (
     "facts",
     "programs",
     "directions",
+    "linked",
     "related",
     "others",
 )

@@ -127,6 +127,9 @@ def answer_case(
     for title in links[:2]:
         related += [d.quote(title, ref=title, direction=title)]
     d.add("related", related)
+    if used:
+        step = d.w.say("case.next_step", programs=d.w.join([d.program(p) for p in used]))
+        d.add("next_step", [d.line(step)])
     return d.finish(
         query,
         "case",

@@ -108,7 +108,7 @@ def _detail_of(d: Draft, directions: list[str], programs: list[str]) -> tuple[st
         *(t for i, t in enumerate(strategy.issues) if first in links.issue_links[strategy.numeral][i]),
         *(t for i, t in enumerate(strategy.remarks) if first in links.remark_links[strategy.numeral][i]),
     ]
-    d.add("facts", [d.quote(t, ref=strategy.numeral) for t in related])
+    d.add("linked", [d.quote(t, ref=strategy.numeral) for t in related])
     d.add("survey", [fact_item(d, f) for f in context_facts(corpus, directions)])
     if programs:
         d.add("programs", [i for p in programs for i in program_items(d, p)])
@@ -126,6 +126,7 @@ def answer_followup(
     programs = list(dict.fromkeys([*shown_programs(prev), *linked]))
     if position is not None and not directions:
         programs = _pick(programs, position)
+    notices = [d.w.say("followup.no_such", n=len(shown))] if position and position > len(shown) > 0 else []
     if intent == "programs":
         lead, presented = _programs_of(d, directions, programs)
     elif intent == "cases":
@@ -134,6 +135,12 @@ def answer_followup(
         lead, presented = _survey_of(d, directions)
     else:
         lead, presented = _detail_of(d, directions, programs)
+    if presented:
+        d.add("next_step", [d.line(d.w.say("problem.next_program", program=d.program(presented[0])))])
+    elif directions:
+        first = directions[0]
+        step = d.w.say("problem.next_direction", direction=first, direction_en=d.corpus.gloss(first))
+        d.add("next_step", [d.line(step)])
     return d.finish(
         query,
         {"cases": "case", "survey": "survey"}.get(intent, "problem"),
@@ -143,4 +150,5 @@ def answer_followup(
         primary=len(directions),
         primary_programs=len(presented),
         reason="followup",
+        notices=notices,
     )

@@ -80,6 +80,18 @@ def program_items(d: Draft, name: str) -> list[Item]:
     return items
 
 
+def _once(items: list[Item]) -> list[Item]:
+    """Two programs one company used together share its passages: each quoted once."""
+    seen: set[str] = set()
+    out = []
+    for item in items:
+        if item.quote and item.text in seen:
+            continue
+        seen.add(item.text)
+        out.append(item)
+    return out
+
+
 def _lead(d: Draft, choice: Choice, programs: Sequence[str]) -> str:
     w, corpus = d.w, d.corpus
     first = choice.directions[0]
@@ -124,7 +136,7 @@ def answer_problem(
 ) -> Answer:
     corpus = d.corpus
     if programs and not choice.weak and not choice.several:
-        d.add("programs", [i for name in programs for i in program_items(d, name)])
+        d.add("programs", _once([i for name in programs for i in program_items(d, name)]))
     kind = "others" if choice.weak else "directions"
     d.add(kind, [i for title in choice.directions for i in direction_items(d, title)])
     survey = [] if choice.weak else context_facts(corpus, choice.directions)
