@@ -202,10 +202,12 @@ def test_english_survey_rows_show_our_translation_marked_above_the_documents_lab
     assert '<span class="sn-orig" lang="ja">人材不足への対応</span>' in html
 
 
-def test_survey_lines_without_figures_are_read_back_into_a_table() -> None:
+def test_survey_lines_without_figures_stay_lines_never_read_back_from_text() -> None:
     a = sa.survey_top()
-    a.sections[0] = replace(a.sections[0], items=tuple(replace(i, fact=None) for i in a.sections[0].items))
     assert render_answer(a).count('<td class="sn-rank">') == 3
+    a.sections[0] = replace(a.sections[0], items=tuple(replace(i, fact=None) for i in a.sections[0].items))
+    html = render_answer(a)
+    assert '<td class="sn-rank">' not in html and "55%" in html
 
 
 def test_a_survey_figure_that_is_no_table_row_stays_a_line() -> None:

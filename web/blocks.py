@@ -2,15 +2,14 @@
 can't answer, related directions (施策ナビ's reading), and plain lists (pure).
 
 A survey section from the engine is one block per year: the year's head, then one line per
-row ("1位 人材不足への対応 55%"). Each row carries its figure as data (``Item.fact``; an
-older answer's line is read back instead); two years become one comparison table. A line that
-is no row leaves the section a plain list. In English a row shows the project's gloss, marked,
-above the document's label.
+row ("1位 人材不足への対応 55%"). Each row carries its figure as data (``Item.fact``): the
+table is drawn from that, never read back from the text; two years become one comparison
+table. A line without a figure leaves the section a plain list. In English a row shows the
+project's gloss, marked, above the document's label.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,7 +20,6 @@ from web.fragments import by_ref, cites, gloss_html, item_html, list_html, secti
 from web.labels import LangUi
 
 HIT = ' class="sn-hit"'
-_ROW = re.compile(r"^(?:rank\s*)?(\d+)\s*(?:位|[:.：])?\s*(.+?)\s+(\d+(?:\.\d+)?)\s*[%％]$", re.I)
 
 
 @dataclass(frozen=True)
@@ -39,11 +37,10 @@ class YearTable:
 
 
 def _row(item: Item) -> Row | None:
-    """A row from its figure (the engine's data), else read back from its line."""
-    if item.fact is not None and item.fact.rank is not None:
-        return Row(item.fact.rank, item.fact.label, str(item.fact.percent))
-    m = _ROW.match(item.text.strip())
-    return Row(int(m[1]), m[2], m[3]) if m else None
+    """A row from its figure, the engine's data; None for a line without one."""
+    if item.fact is None or item.fact.rank is None:
+        return None
+    return Row(item.fact.rank, item.fact.label, str(item.fact.percent))
 
 
 def read_tables(section: Section) -> list[YearTable] | None:
