@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from functools import lru_cache
 from importlib import metadata
 from typing import TYPE_CHECKING
 
@@ -103,6 +104,14 @@ def tokenizer_version() -> str:
 
 
 def tokens(text: str) -> list[str]:
+    """The text's search terms (a fresh list: callers may keep or change it)."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[str, ...]:
+    # a question's clauses are read by several models and the same owners' phrases recur:
+    # tokenizing each text once is most of the pipeline's time beyond the encode
     out: list[str] = []
     for m in _tokenizer().tokenize(nfkc(text).lower()):
         if m.part_of_speech()[0] in _DROP_POS:
@@ -112,7 +121,7 @@ def tokens(text: str) -> list[str]:
         form = surface.lower() if surface.isascii() else m.normalized_form().lower()
         if form and form not in _STOP and not form.isspace():
             out.append(form)
-    return out
+    return tuple(out)
 
 
 class KeywordIndex:

@@ -80,7 +80,10 @@ class SparseModel:
         return idx, (w / norm if norm > 0 else w)
 
     def proba(self, tokens: Sequence[str]) -> np.ndarray:
-        idx, w = self.features(tokens)
+        return self.proba_of(*self.features(tokens))
+
+    def proba_of(self, idx: np.ndarray, w: np.ndarray) -> np.ndarray:
+        """Probabilities from features already read (``features``) with this vocabulary."""
         z = self.coef[:, idx] @ w + self.intercept
         if len(self.labels) == 2 and z.shape[0] == 1:
             z = np.array([-z[0] / 2, z[0] / 2])
@@ -121,10 +124,19 @@ class ProgramModels:
     sparse: dict[str, SparseModel]  # labels ("no", "yes") per program
     weight: float
 
+    def __post_init__(self) -> None:
+        vocabularies = [m.vocab for m in self.sparse.values()]
+        if any(v != vocabularies[0] for v in vocabularies[1:]):
+            raise ValueError("the programs' token models must share one vocabulary")
+
     def of(self, vector: np.ndarray, tokens: Sequence[str]) -> dict[str, float]:
         dense = self.dense.of(vector)
+        if not self.weight:
+            return dense
+        # the programs' token models were fitted on the same texts: one vocabulary, read once
+        idx, w = next(iter(self.sparse.values())).features(tokens)
         return {
-            name: (1 - self.weight) * p + self.weight * float(self.sparse[name].proba(tokens)[1])
+            name: (1 - self.weight) * p + self.weight * float(self.sparse[name].proba_of(idx, w)[1])
             for name, p in dense.items()
         }
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jaconv
 
@@ -76,13 +77,19 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def _near(variant: str, message: str) -> bool:
+@lru_cache(maxsize=64)
+def _own_bigrams(variant: str) -> frozenset[str]:
+    return frozenset(_bigrams(variant))
+
+
+def _near(variant: str, message: str, pairs: set[str]) -> bool:
+    """``pairs``: the message's character pairs (computed once per message)."""
     if variant in message:
         return True
     if variant.isascii():  # Latin names are matched exactly: English words share their letters
         return False
-    own = _bigrams(variant)
-    if len(variant) >= 5 and own and len(own & _bigrams(message)) / len(own) >= BIGRAM_MIN:
+    own = _own_bigrams(variant)
+    if len(variant) >= 5 and own and len(own & pairs) / len(own) >= BIGRAM_MIN:
         return True
     if 4 <= len(variant) <= 6 and not variant.isascii():
         # a one-character slip in a short name (河正工業): most characters, in order
@@ -99,7 +106,8 @@ def named(text: str, known: tuple[Entity, ...], places: bool = False) -> list[En
     """Entities the message names, in the order of the document; with ``places``, also the
     companies whose ward it names (only when the question is already about the cases)."""
     message = fold(text)
-    found = [e for e in known if any(_near(v, message) for v in e.variants)]
+    pairs = _bigrams(message)
+    found = [e for e in known if any(_near(v, message, pairs) for v in e.variants)]
     if places and not found:
         found = [e for e in known if any(p in message for p in e.places)]
     return found
