@@ -6,6 +6,7 @@ the project's reading (aids.yaml) and is said to be so.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 
 from bot.compose import Draft
@@ -122,7 +123,10 @@ def answer_case(
         (tuple(progs) for c in companies[:1] for _, text, progs in passages_of(c) if text == passage), ()
     )
     used = list(dict.fromkeys([*programs, *(focus or [p for c in companies for p in c.programs])]))
-    links = list(dict.fromkeys(t for p in used for t in corpus.aids.programs[p].directions))
+    # the direction most of these programs serve first (河政工業: two overseas programs and an
+    # equipment subsidy → 海外展開の促進); only that one is presented, the other is related
+    counts = Counter(t for p in used for t in corpus.aids.programs[p].directions)
+    links = sorted(counts, key=lambda t: -counts[t])
     related = []
     for title in links[:2]:
         related += [d.quote(title, ref=title, direction=title)]
@@ -136,6 +140,6 @@ def answer_case(
         lead,
         directions=[direction_match(corpus, t, 1.0) for t in links[:2]],
         programs=[program_match(corpus, p, 1.0) for p in used],
-        primary=min(len(links), 2),
+        primary=min(len(links), 1),
         primary_programs=len(used),
     )

@@ -143,7 +143,9 @@ def answer_followup(
         d.add("next_step", [d.line(step)])
     return d.finish(
         query,
-        {"cases": "case", "survey": "survey"}.get(intent, "problem"),
+        # what a shown direction does is the document's own content; which programs or
+        # companies, the owner's problem and the cases
+        {"cases": "case", "survey": "survey", "programs": "problem"}.get(intent, "structure"),
         lead,
         directions=[direction_match(d.corpus, t, 1.0) for t in directions],
         programs=[program_match(d.corpus, p, 1.0) for p in presented],
