@@ -8,7 +8,7 @@ covered) or an instruction to the bot (ignored): the message's type is that of i
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -17,6 +17,7 @@ from bot.training import MultiLabelSet, TrainingSet
 from bot.understand import Message
 
 CONTENT = ("problem", "survey", "case", "structure")
+REPORT_MIN = 0.5  # a clause beside a problem is reported as not covered when more likely than not
 DECLINE = ("out_of_scope", "instruction")
 VectorsOf = Callable[[Sequence[str]], np.ndarray]
 TokensOf = Callable[[str], list[str]]
@@ -140,11 +141,28 @@ def read_kinds(
         if label == "filler" and topic is not None and topic(v, toks) >= topic_min:
             label = "problem"
         clauses.append(ClauseReading(text, v, toks, t, label))
-    labels = [c.label for c in clauses]
     content = [c for c in clauses if c.label in CONTENT]
-    every = tuple(t for c in clauses for t in c.tokens)
-    if any(label in DECLINE for label in labels):
+    if any(c.label in DECLINE for c in clauses):
         content = [c for c in content if max(c.types[k] for k in CONTENT) >= content_min]
+    if not content and topic is not None:
+        # nothing asked as a problem, yet a clause states one as a fact ("we got hit by a
+        # phishing attack"): a clear topic makes it the message's problem
+        clauses = [
+            replace(c, label="problem")
+            if c.label == "context" and topic(c.vector, c.tokens) >= topic_min
+            else c
+            for c in clauses
+        ]
+        content = [c for c in clauses if c.label == "problem"]
+    if content:
+        # beside a problem, a clause only a little more out of scope than not is part of the
+        # asking ("Does Tokyo help with that?"), not a separate question left unanswered
+        clauses = [
+            replace(c, label="filler") if c.label in DECLINE and c.types[c.label] < REPORT_MIN else c
+            for c in clauses
+        ]
+    labels = [c.label for c in clauses]
+    every = tuple(t for c in clauses for t in c.tokens)
     if content:
         mass = {k: sum(c.types[k] for c in content) for k in CONTENT}
         kind = max(mass, key=lambda k: mass[k])

@@ -44,6 +44,7 @@ from corpus.chunks import Chunk
 from corpus.load import Corpus
 
 Progress = Callable[[str], None]
+NEAREST_HITS = 8  # passages looked through for the company or program a description means
 FOCUS_MIN = 0.3  # a follow-up's own direction probability that singles out one shown direction
 MAX_HISTORY = 10  # earlier messages replayed for a follow-up; older ones cannot be referred to
 IGNORED_NOTICE = "problem.ignored"
@@ -277,7 +278,7 @@ class Recommender:
             message.search,
             reading,
             about,
-            lambda: self._retrieve(message.search, reading.vector).hits[:3],
+            lambda: self._retrieve(message.search, reading.vector).hits[:NEAREST_HITS],
         )
         return answer_case(draft, message.text, *question)
 

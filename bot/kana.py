@@ -21,17 +21,36 @@ from pathlib import Path
 
 import jaconv
 
+RULES_VERSION = "3"  # part of the cache key: a change to how the table is built rebuilds it
 MIN_READING = 3
 HIRAGANA_SHARE = 0.7  # restore only messages that are mostly hiragana
 _HIRAGANA = re.compile(r"[\u3041-\u309f]")
 _JAPANESE = re.compile(r"[\u3041-\u30ff\u3400-\u9fff]")
-_KANJI = re.compile(r"[\u3400-\u9fff]")
+_WRITTEN = re.compile(r"[\u30a1-\u30fa\u3400-\u9fff]")  # kanji or katakana: what hiragana stands in for
 _KEPT = ("名詞", "動詞")
 
 
 def mostly_hiragana(text: str) -> bool:
     japanese = len(_JAPANESE.findall(text))
     return japanese >= MIN_READING and len(_HIRAGANA.findall(text)) >= HIRAGANA_SHARE * japanese
+
+
+_VOWEL_ROWS = {
+    "あ": "あかさたなはまやらわがざだばぱぁゃゎ",
+    "い": "いきしちにひみりぎじぢびぴぃ",
+    "う": "うくすつぬふむゆるぐずづぶぷぅゅ",
+    "え": "えけせてねへめれげぜでべぺぇ",
+    "お": "おこそとのほもよろをごぞどぼぽぉょ",
+}
+_VOWEL = {kana: vowel for vowel, row in _VOWEL_ROWS.items() for kana in row}
+
+
+def spelled_out(reading: str) -> str:
+    """A loanword's long-vowel mark as romaji gives it: てれわーく → てれわあく."""
+    out: list[str] = []
+    for ch in reading:
+        out.append(_VOWEL.get(out[-1], ch) if ch == "ー" and out else ch)
+    return "".join(out)
 
 
 @dataclass(frozen=True)
@@ -49,7 +68,7 @@ class KanaRestorer:
         for text in texts:
             for m in tokenizer.tokenize(text):
                 surface = m.surface()
-                if m.part_of_speech()[0] not in _KEPT or not _KANJI.search(surface):
+                if m.part_of_speech()[0] not in _KEPT or not _WRITTEN.search(surface):
                     continue
                 reading = jaconv.kata2hira(m.reading_form())
                 if len(reading) >= MIN_READING and _HIRAGANA.fullmatch(reading[0]):
@@ -63,6 +82,8 @@ class KanaRestorer:
             for r, c in seen.items()
             if written.count(r) < sum(written.count(s) for s in c)
         }
+        # romaji has no long-vowel mark ("terewaaku"): the spelled-out reading finds it too
+        spellings |= {spelled_out(r): w for r, w in spellings.items() if "ー" in r}
         return cls(spellings, max(map(len, spellings), default=0))
 
     def restore(self, text: str) -> str:
@@ -85,7 +106,7 @@ class KanaRestorer:
 
 def load_restorer(texts: list[str], cache_dir: Path) -> KanaRestorer:
     """The table for these texts, from a cache file when they are unchanged (building takes ~1 s)."""
-    key = hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
+    key = hashlib.sha256("\n".join([RULES_VERSION, *texts]).encode()).hexdigest()[:16]
     path = Path(cache_dir) / f"kana-{key}.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))

@@ -20,6 +20,7 @@ _BOUNDARY = re.compile(
     r"|(?<=\S)\.\s+(?=\D)"  # a full stop between sentences (English, or romaji turned into kana)
     r"|\s*[／/|]\s*"  # slashes between parts
     r"|\s*[①-⑩]\s*|(?:^|\s)\(?\d[.)．）]\s+"  # list markers
+    r"|\s*[（【]|[）】]\s*"  # a bracketed aside says something apart
     r"|(?<=[しどが])[、,]\s*"  # 「〜し、」「〜けど、」「〜が、」
     r"|,\s*(?:and|but|also|plus|then)\s+|\s+and\s+(?=(?:also\s+)?(?:we|i|our|my|they|it)\b)"
     r"|[:：]\s+",  # "…, then answer: how do I …" — what follows a colon is said apart

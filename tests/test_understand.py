@@ -94,3 +94,11 @@ def test_language_can_be_forced() -> None:
 def test_long_messages_are_cut_with_a_notice() -> None:
     m = read_message("人手不足" * 1000, 100)
     assert len(m.text) <= 100 and m.notices
+
+
+def test_romaji_long_vowels_find_loanwords() -> None:
+    from bot.kana import KanaRestorer, spelled_out
+
+    assert spelled_out("てれわーく") == "てれわあく"
+    restorer = KanaRestorer.build(["テレワークを導入した", "テレワークの定着"])
+    assert "テレワーク" in restorer.restore(to_kana("terewaaku wo dounyuu shitai"))

@@ -45,7 +45,8 @@ def read_case_question(
     nearest_hits: Callable[[], Sequence[Any]],
 ) -> tuple[str, list[Case], list[str], str | None]:
     """(aspect, companies, programs, passage). ``about``: the earlier question a follow-up
-    refers to; ``nearest_hits``: retrieval, called only when nothing names the company."""
+    refers to; ``nearest_hits``: retrieval, called only when nothing names the company and the
+    case-question model is unsure (its best guess stands when retrieval finds nothing)."""
     doc = corpus.document
     aspect = models.aspects.ranked(reading.vector, reading.tokens)[0][0]
     found = named(f"{about} {text}", known, places=True)
@@ -55,11 +56,12 @@ def read_case_question(
         # described, not named ("商社OBに相談できる事業", "the Vietnam factory company"): the
         # model learned from case questions, else the company of the closest passage
         thing, p = models.about.ranked(reading.vector, reading.tokens)[0]
-        if p >= ABOUT_MIN:
-            companies = [c for c in doc.cases if c.company == thing]
-            programs = [thing] if not companies else []
-        else:
-            company = next((h.chunk.case for h in nearest_hits() if h.chunk.case), "")
-            companies = [c for c in doc.cases if c.company == company]
+        if p < ABOUT_MIN:
+            # the passage nearest the description names it: a company's page, or a program's
+            hit = next((h.chunk for h in nearest_hits() if h.chunk.case or h.chunk.programs), None)
+            if hit is not None:
+                thing = hit.case or hit.programs[0]
+        companies = [c for c in doc.cases if c.company == thing]
+        programs = [thing] if not companies else []
     passage = best_passage(companies[0], reading, aspect, vectors) if companies else None
     return aspect, companies, programs, passage

@@ -3,7 +3,6 @@ direction, a survey figure, what the document can't answer, the next step (pure)
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,24 +22,18 @@ class Uncovered:
     topic: str  # what kind of question it is (tax, labour_law, ...)
 
 
-# A clause that starts a new point usually opens with a conjunction; it is not part of what
-# the owner asked and reads oddly when the clause is quoted back.
-_OPENING = re.compile(
-    r"^(?:あと|あとは|それと|それから|それに|また|ところで|ちなみに|なお|さらに|and|also|but|plus)[、,\s]*",
-    re.I,
-)
-
-
 def uncovered_items(d: Draft, parts: Sequence[Uncovered]) -> list[Item]:
+    """One note per topic the document can't answer, named by topic, never by the owner's words."""
+    topics = list(dict.fromkeys(p.topic for p in parts))
     return [
         d.line(
             d.w.say(
                 "decline.not_covered",
-                text=_OPENING.sub("", p.text),
-                what=d.w.say(f"decline.topics.{p.topic}"),
+                name=d.w.say(f"decline.topic_names.{t}"),
+                what=d.w.say(f"decline.topics.{t}"),
             ).strip()
         )
-        for p in parts
+        for t in topics
     ]
 
 
