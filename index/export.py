@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from index.errors import EmbeddingModelError
+from index.manifest import is_current
 
 Progress = Callable[[str], None]
 MANIFEST = "export-manifest.json"
@@ -56,7 +57,7 @@ def provision_backend(
     target = export_dir(model, backend, cache_dir)
     expected = {"backend": backend, "source": str(model), "fingerprint": fingerprint(model)}
     expected["exporter_version"] = EXPORTER_VERSION
-    if _is_current(target, backend, expected):
+    if is_current(target, MANIFEST, expected, (FILES[backend], "tokenizer.json")):
         return target
     source = provision_backend(model, _FROM[backend], cache_dir, say) if backend in _FROM else None
     started = time.monotonic()
@@ -101,16 +102,6 @@ def fingerprint(model: Path | str) -> str:
             digest = hashlib.sha256(path.read_bytes()).hexdigest() if st.st_size < 1 << 16 else ""
             parts.append(f"{name}:{st.st_size}:{st.st_mtime_ns}:{digest}")
     return "|".join(parts)
-
-
-def _is_current(target: Path, backend: str, expected: dict[str, str]) -> bool:
-    try:
-        manifest = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    if not isinstance(manifest, dict) or any(manifest.get(k) != v for k, v in expected.items()):
-        return False
-    return (target / FILES[backend]).is_file() and (target / "tokenizer.json").is_file()
 
 
 def _install(tmp: Path, target: Path) -> None:

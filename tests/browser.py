@@ -16,6 +16,8 @@ from typing import Any
 
 import pytest
 
+from eval.procs import stop
+
 REPO = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = REPO / "artifacts" / "screenshots"
@@ -172,13 +174,8 @@ def _start_app(tmp: Path) -> tuple[str, Callable[[], None]]:
             [sys.executable, "app.py"], cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT
         )
 
-    def stop() -> None:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+    def stop_app() -> None:
+        stop(proc)
 
     url = f"http://127.0.0.1:{port}/"
     try:
@@ -186,9 +183,9 @@ def _start_app(tmp: Path) -> tuple[str, Callable[[], None]]:
         # the page is up at once; on a fresh checkout the engine may still be building the index
         wait_engine(url, log, START_TIMEOUT_S)
     except BaseException:
-        stop()
+        stop_app()
         raise
-    return url, stop
+    return url, stop_app
 
 
 def serve_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
