@@ -141,6 +141,22 @@ def read_kinds(
         if label == "filler" and topic is not None and topic(v, toks) >= topic_min:
             label = "problem"
         clauses.append(ClauseReading(text, v, toks, t, label))
+    clauses, content = _content(clauses, content_min, topic, topic_min)
+    every = tuple(t for c in clauses for t in c.tokens)
+    if content:
+        return _answerable(vector, clauses, content, every)
+    labels = [c.label for c in clauses]
+    kind = next((k for k in ("instruction", "out_of_scope", "followup") if k in labels), "filler")
+    return Reading(kind, vector, every, tuple(clauses))
+
+
+def _content(
+    clauses: list[ClauseReading],
+    content_min: float,
+    topic: Callable[[np.ndarray, tuple[str, ...]], float] | None,
+    topic_min: float,
+) -> tuple[list[ClauseReading], list[ClauseReading]]:
+    """The clauses (some relabelled) and those of them the message's answer is about."""
     content = [c for c in clauses if c.label in CONTENT]
     if any(c.label in DECLINE for c in clauses):
         content = [c for c in content if max(c.types[k] for k in CONTENT) >= content_min]
@@ -161,27 +177,25 @@ def read_kinds(
             replace(c, label="filler") if c.label in DECLINE and c.types[c.label] < REPORT_MIN else c
             for c in clauses
         ]
-    labels = [c.label for c in clauses]
-    every = tuple(t for c in clauses for t in c.tokens)
-    if content:
-        mass = {k: sum(c.types[k] for c in content) for k in CONTENT}
-        kind = max(mass, key=lambda k: mass[k])
-        some = len(content) < len(clauses)
-        weights = np.array([len(c.text) for c in content], dtype=np.float32)
-        mean = (
-            _normalize((np.array([c.vector for c in content]) * weights[:, None]).sum(axis=0))
-            if some
-            else vector
-        )
-        return Reading(
-            kind,
-            mean,
-            tuple(t for c in content for t in c.tokens) if some else every,
-            tuple(clauses),
-            ignored=tuple(c.text for c in clauses if c.label == "instruction"),
-            not_covered=tuple(c.text for c in clauses if c.label == "out_of_scope"),
-        )
-    for kind in ("instruction", "out_of_scope", "followup"):
-        if kind in labels:
-            return Reading(kind, vector, every, tuple(clauses))
-    return Reading("filler", vector, every, tuple(clauses))
+    return clauses, content
+
+
+def _answerable(
+    vector: np.ndarray, clauses: list[ClauseReading], content: list[ClauseReading], every: tuple[str, ...]
+) -> Reading:
+    """A message with content: its kind by the content's type mass, its vector the content's."""
+    mass = {k: sum(c.types[k] for c in content) for k in CONTENT}
+    kind = max(mass, key=lambda k: mass[k])
+    some = len(content) < len(clauses)
+    weights = np.array([len(c.text) for c in content], dtype=np.float32)
+    mean = (
+        _normalize((np.array([c.vector for c in content]) * weights[:, None]).sum(axis=0)) if some else vector
+    )
+    return Reading(
+        kind,
+        mean,
+        tuple(t for c in content for t in c.tokens) if some else every,
+        tuple(clauses),
+        ignored=tuple(c.text for c in clauses if c.label == "instruction"),
+        not_covered=tuple(c.text for c in clauses if c.label == "out_of_scope"),
+    )

@@ -21,9 +21,10 @@ from bot import llm
 from bot.answers.case_question import read_case_question
 from bot.answers.cases import answer_case
 from bot.answers.decline import ask_back, decline_instruction, decline_markup, decline_topic
-from bot.answers.entities import Entity, named
+from bot.answers.entities import Entity
 from bot.answers.followup import answer_followup, asked_position
 from bot.answers.problem import Uncovered, answer_problem
+from bot.answers.problem_question import read_problem
 from bot.answers.structure import answer_structure, read_structure_question
 from bot.answers.survey import answer_survey
 from bot.answers.survey_question import RowMatcher, about_shown, read_survey_question
@@ -201,34 +202,17 @@ class Recommender:
         )
 
     def evidence(self, message: Message, reading: Reading) -> ProblemEvidence:
-        """What the problem decisions read: model probabilities, retrieval, clauses, programs."""
-        m = self.models
+        """What the problem decisions read (bot.answers.problem_question); retrieval is asked
+        only while its calibrated weight is above 0."""
         content = reading.content()
         text = " ".join(c.text for c in content) if len(content) < len(reading.clauses) else message.search
-        # retrieval only counts with a weight (calibrated on dev); at 0 the query is not made
+
+        def shares() -> dict[str, float]:
+            return retrieval_shares(self._retrieve(text, reading.vector).hits)
+
         weight = self.calibration.retrieval_weight
-        shares = retrieval_shares(self._retrieve(text, reading.vector).hits) if weight > 0 else {}
-        problems = [c for c in content if c.label == "problem"]
-        # Each clause may raise a problem of its own: its best direction, weighted by how much
-        # the clause is a problem rather than background or a general ask for help.
-        spoken = [c for c in reading.clauses if c.label not in ("out_of_scope", "instruction")]
-        clause_tops = []
-        if len(spoken) >= 2:
-            for c in spoken:
-                title, p = m.directions.ranked(c.vector, c.tokens)[0]
-                own = c.types.get("problem", 0.0)
-                share = own / max(own + c.types.get("context", 0.0) + c.types.get("filler", 0.0), 1e-9)
-                clause_tops.append((title, p * share))
-        confidence: dict[str, float] = {}
-        for v, words in [(reading.vector, reading.tokens), *((c.vector, c.tokens) for c in problems)]:
-            for name, p in m.programs.of(v, words).items():
-                confidence[name] = max(confidence.get(name, 0.0), p)
-        return ProblemEvidence(
-            probs=tuple(m.directions.ranked(reading.vector, reading.tokens)),
-            shares=shares,
-            clause_tops=tuple(clause_tops),
-            program_confidence=confidence,
-            named_programs=tuple(e.name for e in named(message.search, self.entities) if e.kind == "program"),
+        return read_problem(
+            self.models, self.entities, message.search, reading, shares if weight > 0 else None
         )
 
     @property

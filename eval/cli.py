@@ -177,6 +177,14 @@ def parser() -> argparse.ArgumentParser:
     )
     bcal.add_argument("--systems", nargs="+", choices=SYSTEM_NAMES, help="only these (default: all)")
     bcal.set_defaults(func=cmd_baselines_calibrate)
+    _add_app_commands(sub)
+    for sp in (run, report, bench, cal, bcal):
+        _add_bot_options(sp)
+    return p
+
+
+def _add_app_commands(sub: Any) -> None:
+    """The commands about the running app: the load test, and feedback into gold candidates."""
     load = sub.add_parser("load", help="many sessions at once against the app's /ask API")
     load.add_argument("--sessions", type=int, default=50)
     load.add_argument("--questions", type=int, default=3, help="questions per session, asked in turn")
@@ -196,9 +204,6 @@ def parser() -> argparse.ArgumentParser:
     fb.add_argument("--out", default="eval/candidates.jsonl", help="candidates for a human to review")
     fb.add_argument("--database", help="SQLAlchemy URL; default: the app's database (Settings)")
     fb.set_defaults(func=cmd_from_feedback)
-    for sp in (run, report, bench, cal, bcal):
-        _add_bot_options(sp)
-    return p
 
 
 def main(argv: Sequence[str] | None = None) -> int:

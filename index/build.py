@@ -78,7 +78,6 @@ def _tokenizer() -> tuple[Callable[[str], list[str]], str]:
     return tokens, tokenizer_version()
 
 
-
 def _open_store(cfg: StoreConfig, rebuild: bool, say: Progress) -> tuple[chromadb.ClientAPI, Path | None]:
     """The store's client; with ``rebuild``, a damaged local store is moved aside first."""
     try:

@@ -53,8 +53,12 @@ def build_app(engine: EngineSlot, settings: Settings, handlers: Handlers | None 
     with gr.Blocks(title=texts.ja.page_title, analytics_enabled=False, delete_cache=(1800, 3600)) as demo:
         page = build_layout(texts, settings, titles, groups_render(h))
         # first, so it gets the name /ask (private page events named after their handler come later)
-        gr.api(make_ask(engine, settings.max_message_chars, h.questions), api_name="ask",
-               concurrency_id="engine", concurrency_limit=settings.concurrency)
+        gr.api(
+            make_ask(engine, settings.max_message_chars, h.questions),
+            api_name="ask",
+            concurrency_id="engine",
+            concurrency_limit=settings.concurrency,
+        )
         wire_chat(page, h, settings.concurrency)
         if settings.desk_enabled:
             wire_desk(page, h)

@@ -125,22 +125,8 @@ def _lead(corpus: Corpus, lang: str, answered: bool, top: str | None) -> str:
     return f"文書の中で最も近い取組の方向性は「{top}」（戦略{strategy.numeral}「{strategy.title}」）です。"
 
 
-def build_answer(
-    query: str, retrieved: Retrieved, gate: float, corpus: Corpus, started: float | None = None
-) -> dict[str, Any]:
-    """The baseline's answer, as ``python -m bot ask --json`` prints an answer."""
-    started = time.perf_counter() if started is None else started
-    lang = lang_of(query)
-    en = lang == "en"
-    if not in_scope(retrieved, gate):
-        lead = _lead(corpus, lang, False, None)
-        answer = Answer(query, lang, False, type="out_of_scope", lead=lead, answer=lead, reason="off_topic")
-        answer.timing_ms = round((time.perf_counter() - started) * 1000, 2)
-        return answer.to_json()
-    doc, aids = corpus.document, corpus.aids
-    top = retrieved.directions[0][0] if retrieved.directions else None
-    passages = retrieved.passages[:ANSWER_PASSAGES]
-    citations = [
+def _citations(passages: Sequence[Any], top: str | None) -> list[Citation]:
+    return [
         Citation(
             p.chunk_id,
             p.text,
@@ -151,35 +137,45 @@ def build_answer(
         )
         for p in passages
     ]
+
+
+def _sections(corpus: Corpus, passages: Sequence[Any], top: str | None, en: bool) -> list[Section]:
+    """The closest direction, then the retrieved passages, each cited."""
     sections = []
     if top is not None:
-        strategy = doc.strategy_of(top)
-        sections.append(
-            Section(
-                "directions",
-                "Closest direction (by retrieval)" if en else "最も近い取組の方向性（検索による）",
-                (
-                    Item(
-                        f"{top} (strategy {strategy.numeral})"
-                        if en
-                        else f"{top}（戦略{strategy.numeral}「{strategy.title}」）",
-                        gloss=aids.directions[top].en if en else "",
-                        cite=tuple(i for i, p in enumerate(passages, start=1) if top in p.directions),
-                        ref=top,
-                    ),
-                ),
-            )
+        strategy = corpus.document.strategy_of(top)
+        head = (
+            f"{top} (strategy {strategy.numeral})"
+            if en
+            else f"{top}（戦略{strategy.numeral}「{strategy.title}」）"
         )
-    sections.append(
-        Section(
-            "others",
-            "Passages retrieved from the document" if en else "検索でヒットした文書の一節",
-            tuple(
-                Item(p.text, quote=True, cite=(i,), ref=p.directions[0] if p.directions else "")
-                for i, p in enumerate(passages, start=1)
-            ),
-        )
+        cites = tuple(i for i, p in enumerate(passages, start=1) if top in p.directions)
+        item = Item(head, gloss=corpus.aids.directions[top].en if en else "", cite=cites, ref=top)
+        title = "Closest direction (by retrieval)" if en else "最も近い取組の方向性（検索による）"
+        sections.append(Section("directions", title, (item,)))
+    quoted = tuple(
+        Item(p.text, quote=True, cite=(i,), ref=p.directions[0] if p.directions else "")
+        for i, p in enumerate(passages, start=1)
     )
+    title = "Passages retrieved from the document" if en else "検索でヒットした文書の一節"
+    sections.append(Section("others", title, quoted))
+    return sections
+
+
+def build_answer(
+    query: str, retrieved: Retrieved, gate: float, corpus: Corpus, started: float | None = None
+) -> dict[str, Any]:
+    """The baseline's answer, as ``python -m bot ask --json`` prints an answer."""
+    started = time.perf_counter() if started is None else started
+    lang = lang_of(query)
+    if not in_scope(retrieved, gate):
+        lead = _lead(corpus, lang, False, None)
+        answer = Answer(query, lang, False, type="out_of_scope", lead=lead, answer=lead, reason="off_topic")
+        answer.timing_ms = round((time.perf_counter() - started) * 1000, 2)
+        return answer.to_json()
+    doc, aids = corpus.document, corpus.aids
+    top = retrieved.directions[0][0] if retrieved.directions else None
+    passages = retrieved.passages[:ANSWER_PASSAGES]
     lead = _lead(corpus, lang, True, top)
     answer = Answer(
         query,
@@ -205,8 +201,8 @@ def build_answer(
             for p, s in retrieved.programs[:MAX_LISTED]
         ],
         answer=lead,
-        citations=citations,
-        sections=sections,
+        citations=_citations(passages, top),
+        sections=_sections(corpus, passages, top, lang == "en"),
         primary=1 if top is not None else 0,
         primary_programs=0,
     )
