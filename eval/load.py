@@ -19,6 +19,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -116,12 +117,18 @@ def start_app(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
     return proc, f"http://127.0.0.1:{port}/"
 
 
-def wait_engine(url: str, timeout: float = 300) -> None:
-    """Until /ask answers a question (the page is up at once; the engine loads behind it)."""
+def wait_engine(url: str, timeout: float = 300, give_up: Callable[[], str | None] | None = None) -> None:
+    """Until /ask answers a question (the page is up at once; the engine loads behind it).
+
+    ``give_up`` may return a reason to stop waiting early (a test reads the app's log for it).
+    """
     from gradio_client import Client
 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
+        reason = give_up() if give_up else None
+        if reason:
+            raise RuntimeError(reason)
         try:
             if "error" not in Client(url, verbose=False).predict(
                 "資金繰りが苦しい", None, None, api_name="/ask"

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from eval import load
 from eval.procs import stop
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,6 +35,15 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 START_TIMEOUT_S = 300  # a first start on a fresh checkout converts the model and builds the index
 USER, PASSWORD = "desk", "s3cret"
+
+
+def require_chromium() -> None:
+    """Skip the calling test module where Debian's Chromium is missing (never download one)."""
+    if not CHROMIUM.exists():
+        pytest.skip(
+            "needs Debian's Chromium at /usr/bin/chromium (make system-deps installs it)",
+            allow_module_level=True,
+        )
 
 
 def free_port() -> int:
@@ -60,22 +70,15 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes] | None, log: Path | None,
 
 def wait_engine(url: str, log: Path, timeout: float) -> None:
     """Until /ask answers; at once with the app's own words when the engine could not start."""
-    from gradio_client import Client
 
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    def engine_failed() -> str | None:
         said = log.read_text(encoding="utf-8", errors="replace")
-        if "cannot start" in said:
-            pytest.fail(f"the app's engine did not start:\n{said[-1500:]}")
-        try:
-            if "error" not in Client(url, verbose=False).predict(
-                "資金繰りが苦しい", None, None, api_name="/ask"
-            ):
-                return
-        except Exception:
-            pass
-        time.sleep(1)
-    pytest.fail(f"no answer from {url}ask within {timeout:.0f}s")
+        return f"the app's engine did not start:\n{said[-1500:]}" if "cannot start" in said else None
+
+    try:
+        load.wait_engine(url, timeout, give_up=engine_failed)
+    except RuntimeError as e:
+        pytest.fail(str(e))
 
 
 class Tab:

@@ -19,7 +19,6 @@ from typing import Any
 
 import pytest
 from browser import (
-    CHROMIUM,
     DESKTOP,
     PASSWORD,
     PHONE,
@@ -30,6 +29,7 @@ from browser import (
     free_port,
     launch_chromium,
     no_horizontal_overflow,
+    require_chromium,
     serve_app,
     tab_factory,
 )
@@ -38,10 +38,7 @@ pytestmark = pytest.mark.browser
 SUCCESSION_Q = "息子が継がないので会社をどうするか悩んでいる"
 SUCCESSION = "事業承継の一層の促進"
 
-if not CHROMIUM.exists():
-    pytest.skip(
-        "needs Debian's Chromium at /usr/bin/chromium (make system-deps installs it)", allow_module_level=True
-    )
+require_chromium()
 
 from playwright.sync_api import expect  # noqa: E402
 

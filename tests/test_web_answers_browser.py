@@ -16,23 +16,20 @@ from typing import Any
 
 import pytest
 from browser import (
-    CHROMIUM,
     DESKTOP,
     PHONE,
     SHOTS,
     Tab,
     launch_chromium,
     no_horizontal_overflow,
+    require_chromium,
     serve_app,
     tab_factory,
 )
 
 pytestmark = pytest.mark.browser
 
-if not CHROMIUM.exists():
-    pytest.skip(
-        "needs Debian's Chromium at /usr/bin/chromium (make system-deps installs it)", allow_module_level=True
-    )
+require_chromium()
 
 from playwright.sync_api import expect  # noqa: E402
 
