@@ -90,11 +90,16 @@ class Recommender:
         return str(self.embeddings.model_path)
 
     @classmethod
-    def load(cls, settings: Settings | None = None, progress: Progress = stderr_progress) -> Recommender:
+    def load(
+        cls,
+        settings: Settings | None = None,
+        progress: Progress = stderr_progress,
+        calibration: Calibration | None = None,
+    ) -> Recommender:
         """Corpus, index, model and the learned decisions, ready to answer (bot.startup)."""
         from bot.startup import load_parts
 
-        return cls(**load_parts(settings or Settings(), progress))
+        return cls(**load_parts(settings or Settings(), progress, calibration))
 
     # -- the one entry point -------------------------------------------------------------------
     def ask(self, raw: str, history: Sequence[Answer | str] = (), lang: str | None = None) -> Answer:
@@ -170,8 +175,9 @@ class Recommender:
         mean = (clauses * weights[:, None]).sum(axis=0)
         return mean / max(float(np.linalg.norm(mean)), 1e-12), clauses
 
-    def read(self, message: Message) -> Reading:
-        vector, clause_vectors = self.encode(message)
+    def read(self, message: Message, encoded: tuple[np.ndarray, np.ndarray] | None = None) -> Reading:
+        """What the message asks; ``encoded`` is its :meth:`encode`, where the caller has it."""
+        vector, clause_vectors = encoded or self.encode(message)
         cal = self.calibration
         return read_kinds(
             message,

@@ -16,7 +16,7 @@ from bot import llm
 from bot.answers.cases import passages_of
 from bot.answers.entities import entities
 from bot.answers.survey_question import RowMatcher, label_text, row_labels
-from bot.calibration import load_calibration
+from bot.calibration import Calibration, load_calibration
 from bot.classify import fit_classifiers
 from bot.examples import load_examples
 from bot.kana import load_restorer
@@ -33,8 +33,10 @@ from index.vectors import VectorCache
 Progress = Callable[[str], None]
 
 
-def load_parts(settings: Settings, progress: Progress) -> dict[str, Any]:
-    """The Recommender's fields."""
+def load_parts(
+    settings: Settings, progress: Progress, calibration: Calibration | None = None
+) -> dict[str, Any]:
+    """The Recommender's fields; ``calibration`` replaces bot/data/calibration.yaml (eval calibrate)."""
     corpus = load_corpus()
     built = build_chunks(corpus)
     index = open_index(
@@ -53,7 +55,7 @@ def load_parts(settings: Settings, progress: Progress) -> dict[str, Any]:
     def vectors_of(texts: Sequence[str]) -> np.ndarray:
         return vectors.vectors(list(texts), embeddings.embed_queries_array)
 
-    calibration = load_calibration()
+    calibration = calibration or load_calibration()
     examples = load_examples(corpus)
     sets, program_set = all_sets(examples, corpus)
     models = fit_classifiers(

@@ -27,9 +27,7 @@ HEADER = """\
 """
 
 
-def _record(
-    rec: Any, cases: Sequence[Any]
-) -> tuple[list[ScopeCase], list[ProblemCase], list[tuple[float, bool]]]:
+def _record(rec: Any, cases: Sequence[Any]) -> tuple[list[ScopeCase], list[ProblemCase], float]:
     """What each dev case's decisions read. The topic threshold is fitted first (from the
     messages whose clauses ask nothing in so many words) and the decline cases then read
     with it."""
@@ -59,7 +57,7 @@ def _record(
         if raw.kind in ("filler", "followup") and asks and not case.history:
             top = max(rec._topic(c.vector, c.tokens) for c in [*asks, raw])
             quiet.append((top, case.question_type == "problem" and bool(case.expected.directions)))
-        reading = rec.read(message)
+        reading = rec.read(message, (vector, clause_vectors))
         if case.question_type == "problem" and reading.kind == "problem" and not case.history:
             problems.append(
                 ProblemCase(
@@ -81,7 +79,7 @@ def _record(
             return kind in ("out_of_scope", "instruction")
 
         scope.append(ScopeCase(case.id, message.lang, not case.expected.in_scope, declines))
-    return scope, problems, quiet
+    return scope, problems, topic_min
 
 
 def _topicless(rec: Any) -> list[float]:
@@ -99,7 +97,7 @@ def _topicless(rec: Any) -> list[float]:
 
 
 def run_calibrate(write: bool, bot_options: Sequence[str], models: bool = False) -> int:
-    from bot.calibration import CALIBRATION_FILE, load_calibration
+    from bot.calibration import CALIBRATION_FILE, Calibration, load_calibration
     from bot.engine import Recommender
     from bot.settings import Settings
     from eval.gold import load_gold
@@ -111,34 +109,20 @@ def run_calibrate(write: bool, bot_options: Sequence[str], models: bool = False)
         from eval.model_selection import select_models
 
         data["strength"], data["token_weight"] = select_models(settings)
-        _dump(CALIBRATION_FILE, data) if write else None
-        load_calibration.cache_clear()
-    rec = Recommender.load(settings, progress=lambda m: print(f"[calibrate] {m}", file=sys.stderr))
-    scope, problems, quiet = _record(rec, load_gold(["dev"]))
-    data["topic_min"] = topic_threshold(quiet)
-    data.setdefault("content_min", {})
+    # the thresholds below are fitted on the models just chosen, written or not
+    rec = Recommender.load(
+        settings,
+        progress=lambda m: print(f"[calibrate] {m}", file=sys.stderr),
+        calibration=Calibration.model_validate(data),
+    )
+    scope, problems, data["topic_min"] = _record(rec, load_gold(["dev"]))
     for lang in ("ja", "en"):
         data["decline_min"][lang], data["content_min"][lang] = tune_declines(scope, lang)
     weight, thresholds = tune_problem(problems, current.thresholds(), rec.program_links)
     thresholds = replace(thresholds, show_min=weak_threshold(_topicless(rec)))
     data["retrieval_weight"] = weight
     data.update(asdict(thresholds))
-    print(
-        yaml.safe_dump(
-            {
-                k: data[k]
-                for k in (
-                    "decline_min",
-                    "retrieval_weight",
-                    "show_min",
-                    "second_min",
-                    "clause_min",
-                    "program_min",
-                )
-            },
-            allow_unicode=True,
-        )
-    )
+    print(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     print(f"[calibrate] from {len(scope)} dev cases ({len(problems)} read as problems)", file=sys.stderr)
     if write:
         _dump(CALIBRATION_FILE, data)

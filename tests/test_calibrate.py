@@ -194,3 +194,31 @@ def test_topic_threshold_answers_quiet_messages_from_a_clear_topic() -> None:
     # ties go to the strictest threshold that does as well
     assert topic_threshold([(0.9, True)]) == 0.9
     assert topic_threshold([(0.2, False)]) == 1.0
+
+
+def test_calibrate_on_dev_reproduces_the_committed_calibration(engine_settings, recommender) -> None:
+    """``python -m eval calibrate`` end to end, through the real process and the session's
+    index: without ``--write`` it prints the thresholds and leaves the file alone, and what it
+    prints is what bot/data/calibration.yaml holds (a stale calibration fails here)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import yaml
+
+    from bot.calibration import CALIBRATION_FILE, Calibration
+
+    before = CALIBRATION_FILE.read_bytes()
+    args = [sys.executable, "-m", "eval", "calibrate", "--data-dir", str(engine_settings.data_dir)]
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SMENAVI_MODELS_DIR": str(engine_settings.model_cache),
+        "HOME": str(Path.home()),
+    }
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run(args, capture_output=True, text=True, cwd=root, env=env, timeout=600)
+    assert done.returncode == 0, done.stderr[-800:]
+    assert "Traceback" not in done.stderr
+    printed = Calibration.model_validate(yaml.safe_load(done.stdout))
+    assert CALIBRATION_FILE.read_bytes() == before
+    assert printed == Calibration.model_validate(yaml.safe_load(before))
