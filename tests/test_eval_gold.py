@@ -15,6 +15,7 @@ from eval.gold import (
     GOLD_FILE,
     HELDOUT_FILE,
     TYPE_OF_CATEGORY,
+    GoldCase,
     GoldError,
     check_names,
     coverage,
@@ -41,6 +42,10 @@ QUESTION_TYPES = ("problem", "survey", "case", "structure", "out_of_scope", "ins
 
 def _line(**changes: object) -> str:
     return json.dumps(GOOD | changes, ensure_ascii=False)
+
+
+def _case(query: str) -> GoldCase:
+    return parse_gold([_line(query=query)])[0]
 
 
 def _expected(**changes: object) -> dict[str, object]:
@@ -76,6 +81,26 @@ def test_heldout_names_every_direction_and_program() -> None:
     dirs, progs = coverage(load_gold(["heldout"]))
     assert [d for d in doc.direction_titles() if dirs[d] < 1] == []
     assert [p.name for p in doc.programs if progs[p.name] < 1] == []
+
+
+def test_no_heldout_case_nearly_copies_a_labelled_example() -> None:
+    """A held-out case whose wording repeats one of the bot's training examples measures
+    recall, not new questions (eval/overlap.py; ids only, never a query)."""
+    from eval.overlap import near_copies
+
+    assert [o.case_id for o in near_copies(load_gold(["heldout"]))] == []
+
+
+def test_overlap_flags_a_copy_and_not_the_documents_own_names() -> None:
+    from eval.overlap import ExampleIndex
+
+    name = "次世代アントレプレナー育成プログラム"
+    examples = ["取引先に値上げを言い出せなくて困っている", f"{name}って学生でも使えるの"]
+    index = ExampleIndex(examples, document=name)
+    copied = index.overlap(_case("取引先に値上げを言い出せなくて本当に困っている"))
+    named = index.overlap(_case(f"{name}に選ばれた会社はどこ？"))
+    assert copied.near_copy and copied.dice >= 0.6 and copied.run >= 14
+    assert named.run == 0  # the shared run is the document's own name
 
 
 def test_heldout_share_and_every_category_in_both_splits() -> None:
