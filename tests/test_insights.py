@@ -103,6 +103,17 @@ def test_retention_deletes_old_questions_and_votes(db: Database) -> None:
         assert conn.execute(questions.select()).fetchall()
 
 
+def test_old_votes_are_deleted_with_question_logging_off(db: Database) -> None:
+    """Votes are stored whatever Settings.log_questions says, so the vote path purges them."""
+    FeedbackStore(db).record(vote_for(sa.succession(), "t-old", "down", now=NOW - 60 * DAY))
+    later = Database(db.url, retention_days=30)  # a later start: its first write purges at once
+    try:
+        FeedbackStore(later).record(vote_for(sa.overseas(), "t-new", "up", now=NOW))
+        assert [r["vote"] for r in FeedbackStore(later).rows()] == ["up"]
+    finally:
+        later.dispose()
+
+
 def test_logging_is_off_unless_enabled(tmp_path: Path) -> None:
     db = Database(tmp_path / "off.sqlite3")
     QuestionLog(db, enabled=False).record(sa.succession())

@@ -108,6 +108,8 @@ class FeedbackStore:
             ).rowcount
             if not done:
                 conn.execute(votes.insert().values(**row, comment=""))
+        # votes are kept when question logging is off too, so their retention runs here as well
+        self.db.purge_old(vote.created)
 
     def withdraw(self, turn_id: str) -> None:
         with self.db.engine.begin() as conn:
