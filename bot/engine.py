@@ -72,10 +72,9 @@ class Recommender:
     kana: KanaRestorer
     chat_model: Any = None  # optional LangChain chat model for rephrasing (settings.llm)
 
-    # Safe to call from several threads: every model is read-only after load, the encoder and
-    # the store are safe to share, the keyword tokenizer is one per thread, and each question
-    # builds its own Draft (tests/test_engine.py asks the same questions from 8 threads).
-    thread_safe = True
+    # ask() is safe to call from several threads (the web layer does): every model is read-only
+    # after load, the encoder and the store are safe to share, the keyword tokenizer is one per
+    # thread, and each question builds its own Draft (tests/test_engine.py asks from 8 threads).
 
     def embed_texts(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors of short texts, as questions are encoded (the desk groups questions by them)."""

@@ -5,16 +5,10 @@ asked meanwhile *waits* for the engine (up to ``Settings.start_wait_s``) instead
 away: the owner already typed it, the page says 「準備中…」, and a warm start takes seconds, so
 waiting loses nothing while a "try again" would lose the question. Only past the wait (a first
 start building the index) does the owner get a polite "still starting" message.
-
-It also adapts the engine's one function-level API, ``rec.ask(text, history, lang)``: today's
-engine takes only earlier Answers as history and no ``lang``, so messages given as history are
-asked first and the language is left to the engine (it follows the question).
 """
 
 from __future__ import annotations
 
-import copy
-import inspect
 import logging
 import threading
 from collections.abc import Callable, Mapping, Sequence
@@ -23,7 +17,6 @@ from typing import Any, Protocol
 from bot.models import Answer
 
 log = logging.getLogger("smenavi.app")
-RECENT = 512  # answers kept for history replay (a few minutes of traffic; each a few kB)
 
 
 class Asker(Protocol):
@@ -38,13 +31,6 @@ class StillStarting(Exception):
         self.failed = failed
 
 
-def _takes_lang(engine: Any) -> bool:
-    try:
-        return "lang" in inspect.signature(engine.ask).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 class EngineSlot:
     """Holds the engine once loaded; ``ask`` waits for it, bounded."""
 
@@ -56,9 +42,6 @@ class EngineSlot:
         self._error: str | None = None
         self._ready = threading.Event()
         self.wait_s = wait_s
-        self._recent: dict[tuple[str, tuple[str, ...]], Answer] = {}
-        self._lock = threading.Lock()
-        self._engine_lock = threading.Lock()
         if engine is not None:
             self._ready.set()
 
@@ -99,36 +82,4 @@ class EngineSlot:
         return {k: v.en for k, v in corpus.aids.strategies.items()}
 
     def ask(self, text: str, history: Sequence[Answer | str] = (), lang: str | None = None) -> Answer:
-        engine = self.engine()
-        if getattr(engine, "thread_safe", False):
-            return self._ask(engine, text, history, lang)
-        # Today's engine shares one Sudachi tokenizer between calls (measured: "Tokenizer is already
-        # in use" under load), so calls are serialized until the engine declares ``thread_safe``.
-        with self._engine_lock:
-            return self._ask(engine, text, history, lang)
-
-    def _ask(self, engine: Any, text: str, history: Sequence[Answer | str], lang: str | None) -> Answer:
-        if _takes_lang(engine):
-            return engine.ask(text, history, lang=lang)
-        answers: list[Answer] = []
-        for i, item in enumerate(history):  # today's engine reads earlier Answers only
-            earlier = item if isinstance(item, Answer) else self._replay(engine, item, history[:i], answers)
-            answers.append(earlier)
-        answer = engine.ask(text, answers)
-        if all(isinstance(h, str) for h in history):
-            self._remember(text, history, answer)
-        return answer
-
-    # An API caller sends earlier messages as text; the answer to each was usually made by this
-    # process a moment ago (the caller's previous /ask), so it is kept briefly instead of recomputed.
-    def _replay(self, engine: Any, text: str, before: Sequence[Any], answers: list[Answer]) -> Answer:
-        key = (text, tuple(str(h) for h in before))
-        with self._lock:
-            hit = self._recent.get(key)
-        return copy.copy(hit) if hit is not None else engine.ask(text, list(answers))
-
-    def _remember(self, text: str, history: Sequence[Any], answer: Answer) -> None:
-        with self._lock:
-            self._recent[(text, tuple(str(h) for h in history))] = copy.copy(answer)
-            while len(self._recent) > RECENT:
-                self._recent.pop(next(iter(self._recent)))
+        return self.engine().ask(text, history, lang=lang)
