@@ -10,8 +10,6 @@ from dataclasses import replace
 
 from bot.models import Answer, CaseUse, Citation, DirectionMatch, Item, ProgramMatch, Section, SurveyFact
 
-STRATEGY_EN = {"Ⅰ": "Strengthening business management", "Ⅱ": "Promoting SME growth strategies"}
-
 SUCCESSION = DirectionMatch(
     strategy="Ⅰ",
     strategy_title="経営マネジメントの強化",

@@ -110,7 +110,7 @@ def test_quotes_are_shown_rejoined_but_cite_the_source_span() -> None:
 
 
 def test_english_answers_mark_glosses_as_translations() -> None:
-    html = render_answer(sa.succession(lang="en", query="No successor for my company"), sa.STRATEGY_EN)
+    html = render_answer(sa.succession(lang="en", query="No successor for my company"))
     assert "Further promotion of business succession" in html and "New market development support" in html
     assert "Strengthening business management" in html
     glosses = re.findall(

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 
 from bot.models import Answer, DirectionMatch, Item, ProgramMatch, Section
 from web.display import esc
-from web.document import case_parts, display_name
+from web.document import case_parts, display_name, gloss_of
 from web.fragments import by_ref, cite_index, cites, gloss_html, item_html, list_html, quoted
 from web.labels import LangUi
 from web.presented import presented_directions, presented_programs
@@ -81,12 +81,10 @@ def program_cards(section: Section, answer: Answer, ui: LangUi) -> str:
     return "".join(cards)
 
 
-def direction_card(
-    d: DirectionMatch, ui: LangUi, lang: str, strategy_en: Mapping[str, str], section: Section | None = None
-) -> str:
+def direction_card(d: DirectionMatch, ui: LangUi, lang: str, section: Section | None = None) -> str:
     index = cite_index(section.items) if section else {}
     head = _head_cites(section).get(d.title, ()) if section else ()
-    strategy_gloss = gloss_html(strategy_en.get(d.strategy, ""), ui) if lang == "en" else ""
+    strategy_gloss = gloss_html(gloss_of(d.strategy_title), ui) if lang == "en" else ""
     gloss = f'<div class="sn-card-gloss">{gloss_html(d.title_en, ui)}</div>' if lang == "en" else ""
     rows = [(t, index.get(t)) for t in d.items]
     items = list_html(
@@ -102,9 +100,9 @@ def direction_card(
     )
 
 
-def direction_cards(section: Section, answer: Answer, ui: LangUi, strategy_en: Mapping[str, str]) -> str:
+def direction_cards(section: Section, answer: Answer, ui: LangUi) -> str:
     shown = matched(section, presented_directions(answer), "title")
-    return "".join(direction_card(d, ui, answer.lang, strategy_en, section) for d in shown)
+    return "".join(direction_card(d, ui, answer.lang, section) for d in shown)
 
 
 def _case_card(items: Sequence[Item], ui: LangUi, lang: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,7 +76,6 @@ def take_turn(
     bot: Asker,
     conv: Conversation,
     raw: str,
-    strategy_en: Mapping[str, str] | None = None,
     ui_lang: str = "ja",
     limit: int = 10_000,
 ) -> Turn:
@@ -90,7 +89,7 @@ def take_turn(
         answer = bot.ask(text, conv.answers(), None if has_words(text) else lang)
         answer.notices = message.notices + answer.notices
         explained = any('class="sn-explain"' in t.html for t in conv.turns)  # once per conversation
-        turn = Turn(text, render_answer(answer, strategy_en, explain=not explained), answer)
+        turn = Turn(text, render_answer(answer, explain=not explained), answer)
     except EmptyQuestion:
         turn = Turn(text, render_message(ui.error_empty, "error"))
     except StillStarting as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from bot.models import Answer
@@ -73,13 +73,6 @@ class EngineSlot:
         if not self._ready.wait(self.wait_s if wait_s is None else wait_s) or self._engine is None:
             raise StillStarting(failed=self._error is not None)
         return self._engine
-
-    def strategy_en(self) -> Mapping[str, str]:
-        """English glosses of the strategy names (project-written), once the corpus is loaded."""
-        corpus = getattr(self._engine, "corpus", None)
-        if corpus is None:
-            return {}
-        return {k: v.en for k, v in corpus.aids.strategies.items()}
 
     def ask(self, text: str, history: Sequence[Answer | str] = (), lang: str | None = None) -> Answer:
         return self.engine().ask(text, history, lang=lang)

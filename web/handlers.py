@@ -85,9 +85,7 @@ class Handlers:
         """Answer one message; an English message switches the page's own labels to English."""
         if not text or not text.strip():  # an empty submit is not a question: change nothing
             return gr.skip(), conv, gr.skip(), gr.skip()
-        turn = take_turn(
-            self.engine, conv, text, self.engine.strategy_en(), code, self.settings.max_message_chars
-        )
+        turn = take_turn(self.engine, conv, text, code, self.settings.max_message_chars)
         if turn.answer is not None:
             try:
                 self.questions.record(turn.answer)

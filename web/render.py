@@ -13,7 +13,7 @@ as a single raw HTML block instead of reading ``*``, ``_`` or ``#`` in quotes as
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from bot.models import Answer, Citation, Section
 from web.blocks import grouped_html, not_covered_html, plain_html, survey_html
@@ -88,15 +88,13 @@ def explanation(answer: Answer, ui: LangUi) -> str:
     return explain if explain and lead.endswith(explain) else ui.direction_explain
 
 
-def render_section(
-    section: Section, answer: Answer, ui: LangUi, strategy_en: Mapping[str, str], explain: str
-) -> str:
+def render_section(section: Section, answer: Answer, ui: LangUi, explain: str) -> str:
     lang, kind = answer.lang, section.kind
     if kind == "programs" and presented_programs(answer):
         return section_html("sn-programs", section.title, program_cards(section, answer, ui))
     if kind == "directions" and presented_directions(answer):
         intro = f'<p class="sn-explain">{esc(explain)}</p>' if explain else ""
-        body = intro + direction_cards(section, answer, ui, strategy_en)
+        body = intro + direction_cards(section, answer, ui)
         return section_html("sn-directions", section.title, body)
     if kind == "cases":
         return section_html("sn-cases", section.title, case_cards(section, ui, lang))
@@ -147,7 +145,7 @@ def _step(sections: Sequence[Section], answer: Answer, ui: LangUi) -> str:
     return next_step(answer, ui) if answer.type in STEP_TYPES and has_matches(answer) else ""
 
 
-def render_answer(answer: Answer, strategy_en: Mapping[str, str] | None = None, explain: bool = True) -> str:
+def render_answer(answer: Answer, explain: bool = True) -> str:
     """One answer as HTML. Labels follow the answer's language, like the answer text.
     ``explain``: say what 取組の方向性 means (a conversation says it once, the first time)."""
     ui = load_ui().for_lang(answer.lang)
@@ -163,7 +161,7 @@ def render_answer(answer: Answer, strategy_en: Mapping[str, str] | None = None, 
     if lead:
         parts.append(f'<p class="sn-lead">{esc(lead)}</p>')
     parts.append(_notices(answer.notices, ui))  # after the lead: the answer comes first
-    parts += [render_section(s, answer, ui, strategy_en or {}, explain_text) for s in ordered]
+    parts += [render_section(s, answer, ui, explain_text) for s in ordered]
     if step := _step(sections, answer, ui):
         parts.append(section_html("sn-next", ui.next_label, f"<p>{esc(step)}</p>"))
     parts.append(sources_html(answer.citations, ui))
