@@ -288,14 +288,10 @@ def test_empty_sections_are_never_shown() -> None:
     assert "空の節" not in render_answer(a)
 
 
-def test_the_engines_explanation_of_directions_is_shown_once_under_them_not_in_the_lead() -> None:
-    from web.document import explain_sentence
-
-    a = sa.succession()
-    explain = explain_sentence("ja") or "※取組の方向性とは…"
-    a.lead += explain
-    html = render_answer(a)
+def test_what_a_direction_is_is_said_once_under_the_cards_not_in_the_lead() -> None:
+    html = render_answer(sa.succession())
+    explain = load_ui().for_lang("ja").direction_explain
     lead = re.search(r'<p class="sn-lead">(.*?)</p>', html)
-    if explain_sentence("ja"):
-        assert lead and explain not in lead[1] and html.count(explain) == 1
-    assert html.count('class="sn-explain"') == 1
+    assert lead and explain not in lead[1]
+    assert html.count('class="sn-explain"') == 1 and html.count(explain) == 1
+    assert 'class="sn-explain"' not in render_answer(sa.succession(), explain=False)

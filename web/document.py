@@ -12,8 +12,6 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from bot.wording import wording
-
 _LEGAL_FORM = re.compile(r",?\s*\b(?:Inc|Co|Ltd|Mfg|Corp)\b\.?")
 
 
@@ -52,12 +50,3 @@ def name_en(name: str) -> str:
 
 def display_name(name: str, lang: str) -> str:
     return (name_en(name) or name) if lang == "en" else name
-
-
-@lru_cache(maxsize=2)
-def explain_sentence(lang: str) -> str:
-    """The engine's one-line explanation of 取組の方向性, which it appends to a problem's lead."""
-    try:
-        return wording(lang).say("problem.explain").strip()
-    except Exception:  # the engine's wording may change; the page then keeps its own words
-        return ""

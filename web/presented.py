@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from bot.models import Answer, DirectionMatch, Item, ProgramMatch, Section
 from web.display import survey_line
-from web.document import explain_sentence
 from web.labels import LangUi
 
 DECLINED_TYPES = {"injection": "instruction"}
@@ -53,16 +52,6 @@ def lead_of(answer: Answer, ui: LangUi) -> str:
     if directions:
         return ui.lead_direction.format(direction=directions[0].title)
     return ""
-
-
-def short_lead(answer: Answer, ui: LangUi | None = None) -> str:
-    """The lead without the engine's explanation of 取組の方向性 (the page shows that once, small,
-    where the directions are; the sheet does not need it)."""
-    lead = lead_of(answer, ui) if ui is not None else answer.lead
-    explain = explain_sentence(answer.lang)
-    if explain and lead.endswith(explain) and len(lead) > len(explain):
-        return lead[: -len(explain)].rstrip()
-    return lead
 
 
 def sections_of(answer: Answer, ui: LangUi) -> list[Section]:

@@ -19,7 +19,6 @@ from bot.models import Answer, Citation, Section
 from web.blocks import grouped_html, not_covered_html, plain_html, survey_html
 from web.cards import case_cards, direction_cards, program_cards
 from web.display import esc, rejoin, text_html
-from web.document import explain_sentence
 from web.fragments import section_html
 from web.labels import LangUi, load_ui
 from web.presented import (
@@ -29,7 +28,6 @@ from web.presented import (
     presented_directions,
     presented_programs,
     sections_of,
-    short_lead,
 )
 
 PREVIEW_CHARS = 48
@@ -79,13 +77,6 @@ def render_message(
 def _notices(notices: Sequence[str], ui: LangUi | None) -> str:
     mark = esc(ui.notice_mark) + " " if ui else ""
     return "".join(f'<div class="sn-notice" role="note">{mark}{esc(n)}</div>' for n in notices)
-
-
-def explanation(answer: Answer, ui: LangUi) -> str:
-    """取組の方向性 in plain words, once, where the directions are: the engine's words if it
-    gives them (it appends them to a problem's lead), else the page's."""
-    lead, explain = lead_of(answer, ui), explain_sentence(answer.lang)
-    return explain if explain and lead.endswith(explain) else ui.direction_explain
 
 
 def render_section(section: Section, answer: Answer, ui: LangUi, explain: str) -> str:
@@ -154,9 +145,8 @@ def render_answer(answer: Answer, explain: bool = True) -> str:
         kind = "clarify" if answer.clarify else "decline" if not answer.in_scope else "info"
         return render_message(answer.lead or answer.answer, kind, answer.notices, ui)
     ordered = _ordered(sections, answer)
-    explained = any(s.kind == "directions" for s in ordered) and bool(presented_directions(answer))
-    lead = short_lead(answer, ui) if explained else lead_of(answer, ui)
-    explain_text = explanation(answer, ui) if explain else ""
+    lead = lead_of(answer, ui)
+    explain_text = ui.direction_explain if explain else ""  # 取組の方向性 in plain words, under the cards
     parts = [f'<div class="sn-answer" lang="{esc(answer.lang)}">']
     if lead:
         parts.append(f'<p class="sn-lead">{esc(lead)}</p>')

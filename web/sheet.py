@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta, timezone
 
 from bot.models import Answer, Citation, DirectionMatch, ProgramMatch, SurveyFact
-from web.presented import presented_directions, presented_programs, short_lead
+from web.presented import presented_directions, presented_programs
 from web.sheet_notes import Note, notes_of
 
 # Desks are in Tokyo; a fixed offset avoids depending on the host's tz database.
@@ -95,7 +95,7 @@ def build_sheet(turns: Sequence[tuple[str, Answer]], now: datetime | None = None
         # a survey answer's tables are on the sheet as notes; its figures would repeat a row
         survey = [] if any(n.kind == "survey" for n in notes) else a.survey
         before = groups.get(a.query) or Group(
-            key, a.query, a.type, short_lead(a), last if a.reason == "followup" else ""
+            key, a.query, a.type, a.lead, last if a.reason == "followup" else ""
         )
         groups[a.query] = replace(
             before,
