@@ -12,6 +12,7 @@ import sample_answers as sa
 from browser import free_port
 
 from bot.settings import Settings
+from bot.text import detect_lang
 from web.conversation import Conversation
 from web.engine_slot import EngineSlot
 from web.handlers import Handlers
@@ -24,7 +25,7 @@ class ScriptedBot:
 
     def ask(self, text: str, history: Sequence[Any] = (), lang: str | None = None) -> Any:
         self.asked.append((text, list(history), lang))
-        return sa.succession(query=text)
+        return sa.succession(query=text, lang=lang or detect_lang(text))
 
 
 def serve(engine: EngineSlot, settings: Settings) -> tuple[Any, str]:
@@ -51,7 +52,8 @@ def test_ask_is_the_only_public_endpoint_and_returns_the_cli_json(scripted: tupl
     client = Client(url, verbose=False)
     assert list(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == ["/ask"]
     got = client.predict("後継ぎがいない", ["前の質問"], "en", api_name="/ask")
-    assert got == json.loads(json.dumps(sa.succession(query="後継ぎがいない").to_json()))  # as `ask --json`
+    expected = sa.succession(query="後継ぎがいない", lang="en").to_json()
+    assert got == json.loads(json.dumps(expected))  # as `ask --json`
     assert bot.asked == [("後継ぎがいない", ["前の質問"], "en")]
 
 
@@ -124,6 +126,14 @@ def test_an_english_question_switches_the_page_and_questions_are_logged(handlers
     desk = DeskSession(signed_in=True)
     html = handlers.insights(desk, "7", "ja")[0]
     assert "質問 2件" in html
+
+
+def test_romaji_is_answered_in_japanese_and_keeps_the_page_japanese(tmp_path: Path, recommender) -> None:
+    h = Handlers(EngineSlot(engine=recommender), Settings(data_dir=tmp_path))
+    conv = Conversation()
+    switch = h.ask("atotsugi ga inakute komatte imasu", conv, "ja")[3]
+    assert conv.turns[-1].answer is not None and conv.turns[-1].answer.lang == "ja"
+    assert switch == {"__type__": "update"}
 
 
 def test_relabel_covers_every_registered_label(tmp_path: Path) -> None:

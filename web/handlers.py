@@ -91,7 +91,9 @@ class Handlers:
                 self.questions.record(turn.answer)
             except Exception:  # the log is for the bureau; the owner's answer must not fail on it
                 log.exception("logging the question failed")
-        switch = "en" if code != "en" and message_lang(turn.question, code) == "en" else gr.skip()
+        # the engine's reading of the language (romaji is Japanese), where it answered
+        lang = turn.answer.lang if turn.answer is not None else message_lang(turn.question, code)
+        switch = "en" if code != "en" and lang == "en" else gr.skip()
         return conv.messages(), conv, "", switch
 
     def choose(self, conv: Conversation, code: str, evt: gr.SelectData) -> tuple[Any, Conversation, Any, Any]:
