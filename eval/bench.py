@@ -46,15 +46,15 @@ def _previous() -> dict[str, Any] | None:
 def run_bench(quick: bool, bot_options: Sequence[str]) -> dict[str, Any]:
     from datetime import UTC, datetime
 
-    from bot.settings import Settings
     from eval import bench_startup as startup
     from eval.bench_backends import carry_eval, compare_backends
     from eval.bench_inprocess import measure
     from eval.bench_scale import scaling
+    from eval.bot_options import settings_from_argv
 
     queries = dev_queries()
     started, load_before = time.perf_counter(), os.getloadavg()[0]
-    settings = Settings(**_settings_kwargs(bot_options))
+    settings = settings_from_argv(bot_options)
     # first: it builds the index if it is missing, which every later start-up then finds
     log(f"--jsonl round trip and RSS ({len(queries)} dev questions)")
     jsonl = startup.jsonl_round_trip(queries, bot_options)
@@ -97,8 +97,3 @@ def run_bench(quick: bool, bot_options: Sequence[str]) -> dict[str, Any]:
     BENCH_MD.write_text(merge_markdown(markdown, old), encoding="utf-8")
     print(markdown)
     return result
-
-
-def _settings_kwargs(bot_options: Sequence[str]) -> dict[str, str]:
-    pairs = zip(bot_options[::2], bot_options[1::2], strict=True)
-    return {flag.lstrip("-").replace("-", "_"): value for flag, value in pairs}

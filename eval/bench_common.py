@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from eval.metrics import percentile
+from eval.aggregate import percentile
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 Stat = dict[str, float | None]

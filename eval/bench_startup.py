@@ -37,7 +37,7 @@ def jsonl_round_trip(queries: Sequence[str], bot_options: Sequence[str]) -> dict
     The dev questions are asked in order, then again from the start until ``RSS_AFTER`` are
     answered, so that the RSS is read from a process that has been answering for a while.
     """
-    proc = JsonlProcess(pipeline_spec("pipeline", None, bot_options))
+    proc = JsonlProcess(pipeline_spec("pipeline", bot_options))
     asked = [queries[i % len(queries)] for i in range(max(RSS_AFTER, len(queries)))]
     ms, errors = [], 0
     try:

@@ -99,10 +99,10 @@ def _topicless(rec: Any) -> list[float]:
 def run_calibrate(write: bool, bot_options: Sequence[str], models: bool = False) -> int:
     from bot.calibration import CALIBRATION_FILE, Calibration, load_calibration
     from bot.engine import Recommender
-    from bot.settings import Settings
+    from eval.bot_options import settings_from_argv
     from eval.gold import load_gold
 
-    settings = Settings(**_settings_overrides(bot_options))
+    settings = settings_from_argv(bot_options)
     current = load_calibration()
     data = current.model_dump()
     if models:
@@ -132,8 +132,3 @@ def run_calibrate(write: bool, bot_options: Sequence[str], models: bool = False)
 
 def _dump(path: Path, data: dict[str, Any]) -> None:
     path.write_text(HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-
-
-def _settings_overrides(options: Sequence[str]) -> dict[str, str]:
-    pairs = zip(options[::2], options[1::2], strict=True)
-    return {flag.lstrip("-").replace("-", "_"): value for flag, value in pairs}

@@ -9,42 +9,23 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from eval.baselines import SYSTEMS as SYSTEM_NAMES  # the package's __init__ imports nothing heavy
+from eval.bot_options import add_bot_options, bot_argv
 
 if TYPE_CHECKING:
     from eval.systems import SystemSpec
 
 
-def _bot_options(args: argparse.Namespace) -> list[str]:
-    """The bot's global options, passed to every system so they all read the same index."""
-    out: list[str] = []
-    for flag in ("data_dir", "collection", "chroma_host", "chroma_port", "embedding_model"):
-        value = getattr(args, flag, None)
-        if value is not None:
-            out += [f"--{flag.replace('_', '-')}", str(value)]
-    return out
-
-
-def _add_bot_options(p: argparse.ArgumentParser) -> None:
-    g = p.add_argument_group("passed to python -m bot")
-    g.add_argument("--data-dir")
-    g.add_argument("--collection")
-    g.add_argument("--chroma-host")
-    g.add_argument("--chroma-port", type=int)
-    g.add_argument("--embedding-model")
-
-
 def _specs(args: argparse.Namespace, with_baselines: bool) -> tuple[SystemSpec, list[SystemSpec]]:
-    from eval.baselines import SYSTEMS
     from eval.systems import SystemSpec, pipeline_spec
 
-    opts = _bot_options(args)
-    pipeline = pipeline_spec("pipeline", None, opts)
+    opts = bot_argv(args)
+    pipeline = pipeline_spec("pipeline", opts)
     if not with_baselines:
         return pipeline, []
     # each baseline reads the same index and model as the pipeline, behind its own gate
     return pipeline, [
         SystemSpec(name, (sys.executable, "-m", "eval.baselines", "--system", name, "--jsonl", *opts))
-        for name in SYSTEMS
+        for name in SYSTEM_NAMES
     ]
 
 
@@ -65,6 +46,7 @@ def run_eval(
         "pipeline": pipeline,
         "baselines": baselines,
         "cases": cases,
+        "corpus": corpus,
     }
 
 
@@ -99,6 +81,7 @@ def cmd_report(args: argparse.Namespace) -> int:
         got["baselines"],
         got["cases"],
         show_heldout_failures=args.show_heldout_failures,
+        source_text=got["corpus"].source.text,
     )
     print(f"wrote {md} and {png}")
     return 0
@@ -107,20 +90,20 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from eval.bench import run_bench
 
-    run_bench(quick=args.quick, bot_options=_bot_options(args))
+    run_bench(quick=args.quick, bot_options=bot_argv(args))
     return 0
 
 
 def cmd_calibrate(args: argparse.Namespace) -> int:
     from eval.calibrate import run_calibrate
 
-    return run_calibrate(write=args.write, bot_options=_bot_options(args), models=args.models)
+    return run_calibrate(write=args.write, bot_options=bot_argv(args), models=args.models)
 
 
 def cmd_baselines_calibrate(args: argparse.Namespace) -> int:
     from eval.baselines.run import run_baselines_calibrate
 
-    return run_baselines_calibrate(_bot_options(args), args.systems or SYSTEM_NAMES)
+    return run_baselines_calibrate(bot_argv(args), args.systems or SYSTEM_NAMES)
 
 
 def cmd_load(args: argparse.Namespace) -> int:
@@ -179,7 +162,7 @@ def parser() -> argparse.ArgumentParser:
     bcal.set_defaults(func=cmd_baselines_calibrate)
     _add_app_commands(sub)
     for sp in (run, report, bench, cal, bcal):
-        _add_bot_options(sp)
+        add_bot_options(sp)
     return p
 
 

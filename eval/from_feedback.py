@@ -56,10 +56,10 @@ def gold_ids_and_queries() -> tuple[set[str], set[str]]:
     return {i for i in ids if i.startswith("g") and i[1:].isdigit()}, queries
 
 
-def candidates(votes: Iterable[dict[str, Any]], taken: Iterable[str]) -> list[GoldCase]:
+def candidates(votes: Iterable[dict[str, Any]]) -> list[GoldCase]:
     """Reviewed 👎 votes as gold cases with fresh ids; questions already in the gold set are skipped."""
     gold_ids, known = gold_ids_and_queries()
-    ids = next_ids([*taken, *gold_ids])
+    ids = next_ids(gold_ids)
     out = []
     for vote in votes:
         if vote.get("vote") == "down" and vote.get("review") and vote["question"] not in known:
@@ -77,7 +77,7 @@ def run_from_feedback(args: argparse.Namespace) -> int:
         print("error: candidates go to their own file, never into the gold files", file=sys.stderr)
         return 2
     store = FeedbackStore(args.database or Settings().database)
-    cases = candidates(store.rows(vote="down"), [])
+    cases = candidates(store.rows(vote="down"))
     out.parent.mkdir(parents=True, exist_ok=True)
     with out.open("w", encoding="utf-8") as f:
         for case in cases:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.aggregate import percentile
+from eval.bench_common import free_port, proc_status_mb
 from eval.procs import stop
 
 EVAL_DIR = Path(__file__).resolve().parent
@@ -101,14 +101,8 @@ def drive(url: str, sessions: int, per_session: int, pace: Pace = Pace()) -> Run
     return run
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def start_app(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
+    port = free_port()
     log = Path(tempfile.mkdtemp(prefix="smenavi-load-")) / "app.log"
     env = {**os.environ, **env, "GRADIO_SERVER_NAME": "127.0.0.1", "GRADIO_SERVER_PORT": str(port)}
     proc = subprocess.Popen(
@@ -138,12 +132,6 @@ def wait_engine(url: str, timeout: float = 300, give_up: Callable[[], str | None
             pass
         time.sleep(1)
     raise RuntimeError(f"no answer from {url}/ask within {timeout:.0f}s")
-
-
-def rss_mb(pid: int) -> float:
-    import psutil
-
-    return psutil.Process(pid).memory_info().rss / 2**20
 
 
 def report(
@@ -186,9 +174,9 @@ def measure(args: argparse.Namespace, limit: int | None, pace: Pace) -> tuple[Ru
     proc, url = (None, args.url) if args.url else start_app({"SMENAVI_CONCURRENCY": str(limit)})
     try:
         wait_engine(url)
-        before = rss_mb(proc.pid) if proc else None
+        before = proc_status_mb(proc.pid, "VmRSS") if proc else None
         run = drive(url, args.sessions, args.questions, pace)
-        after = rss_mb(proc.pid) if proc else None
+        after = proc_status_mb(proc.pid, "VmRSS") if proc else None
     finally:
         if proc is not None:
             stop(proc, grace=30)

@@ -40,9 +40,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-# Re-exported: eval/bench_common.py imports it from here.
-from eval.aggregate import percentile as percentile
-
 Response = Mapping[str, Any]
 
 
@@ -77,13 +74,6 @@ def hit_at(expected: Sequence[str], ranked: Sequence[str], k: int) -> bool:
 def reciprocal_rank(expected: Sequence[str], ranked: Sequence[str]) -> float:
     wanted = set(expected)
     return next((1.0 / i for i, r in enumerate(ranked, start=1) if r in wanted), 0.0)
-
-
-def recall_at(expected: Sequence[str], ranked: Sequence[str], k: int) -> float:
-    if not expected:
-        return 0.0
-    top = set(ranked[:k])
-    return sum(e in top for e in expected) / len(expected)
 
 
 def presented_precision(expected: Sequence[str], resp: Response) -> float:

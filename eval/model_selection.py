@@ -63,7 +63,7 @@ def select(
         acc = float(np.mean(((1 - w) * dense[cd] + w * sparse[cs]).argmax(axis=1) == y))
         if acc > best_acc + 1e-9:
             best, best_acc = (cd, cs, w), acc
-    return (*best[:2], best[2]) if best_acc >= 0 else best
+    return best
 
 
 def select_models(settings) -> tuple[dict[str, float], dict[str, float]]:

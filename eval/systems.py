@@ -21,6 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from eval.bench_common import proc_status_mb
+from eval.procs import stop
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 # An in-scope question that is not in the gold set: it loads every lazy part once.
 WARMUP_QUERY = "人手不足で困っている小さな会社です。使える支援はありますか"
@@ -56,15 +59,9 @@ class RunOutput:
     load_after: float = 0.0
 
 
-def bot_argv(retriever: str | None = None, global_opts: Sequence[str] = ()) -> tuple[str, ...]:
-    opts = [*global_opts, *(["--retriever", retriever] if retriever else [])]
-    return (sys.executable, "-m", "bot", *opts, "ask", "--jsonl")
-
-
-def pipeline_spec(
-    name: str = "pipeline", retriever: str | None = None, global_opts: Sequence[str] = ()
-) -> SystemSpec:
-    return SystemSpec(name, bot_argv(retriever, global_opts))
+def pipeline_spec(name: str = "pipeline", global_opts: Sequence[str] = ()) -> SystemSpec:
+    """The bot itself, as a batch process: ``python -m bot [options] ask --jsonl``."""
+    return SystemSpec(name, (sys.executable, "-m", "bot", *global_opts, "ask", "--jsonl"))
 
 
 def _reader(stream: TextIO, lines: queue.Queue[str | None]) -> None:
@@ -137,17 +134,19 @@ class JsonlProcess:
         return obj, elapsed
 
     def close(self) -> tuple[int | None, float | None]:
-        """Close stdin and reap the process: (exit code, its own peak RSS in MiB)."""
+        """Close stdin and reap the process: (exit code, its own peak RSS in MiB).
+
+        The peak is the live process's VmHWM, read before it exits: wait4's ru_maxrss also
+        counts the memory of the parent it was spawned from (kept across exec by Linux)."""
+        peak = proc_status_mb(self.proc.pid, "VmHWM")
         if self.proc.stdin and not self.proc.stdin.closed:
             with contextlib.suppress(BrokenPipeError):
                 self.proc.stdin.close()
-        # wait4 gives this child's own rusage; RUSAGE_CHILDREN would mix all children.
         try:
-            _, status, usage = os.wait4(self.proc.pid, 0)
-        except ChildProcessError:
-            return self.proc.returncode, None
-        self.proc.returncode = os.waitstatus_to_exitcode(status)
-        return self.proc.returncode, usage.ru_maxrss / 1024  # ru_maxrss is KiB on Linux
+            self.proc.wait(timeout=ANSWER_TIMEOUT_S)  # end of input: the batch exits by itself
+        except subprocess.TimeoutExpired:
+            stop(self.proc)
+        return self.proc.returncode, peak
 
     def kill(self) -> None:
         if self.proc.poll() is None:

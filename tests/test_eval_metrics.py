@@ -19,7 +19,6 @@ from eval.metrics import (
     first_sentence,
     hit_at,
     presented_precision,
-    recall_at,
     reciprocal_rank,
     referenced_citations,
     score_case,
@@ -81,12 +80,6 @@ def test_hit_at_and_reciprocal_rank() -> None:
     assert reciprocal_rank([C, A], ranked) == 0.5  # the first expected one *found* counts
     assert reciprocal_rank([D], ranked) == 0.0
     assert reciprocal_rank([A], []) == 0.0
-
-
-def test_recall_at() -> None:
-    assert recall_at([A, B], [A, C, D, B], 5) == 1.0
-    assert recall_at([A, B], [A, C, D, C, D, B], 5) == 0.5
-    assert recall_at([], [A], 5) == 0.0
 
 
 def test_presented_precision_counts_only_what_the_answer_presents() -> None:

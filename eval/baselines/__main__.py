@@ -16,7 +16,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from corpus.load import load_corpus
     from eval.baselines.answer import build_answer
     from eval.baselines.gates import gate_for
-    from eval.baselines.run import make_system, settings_from
+    from eval.baselines.run import make_system
+    from eval.bot_options import add_bot_options, bot_argv, settings_from_argv
 
     parser = argparse.ArgumentParser(
         prog="python -m eval.baselines",
@@ -28,21 +29,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--jsonl", action="store_true", required=True, help="JSON lines on stdin, one answer each"
     )
     parser.add_argument("--gate", type=float, help="override the gate of eval/baseline_gates.yaml")
-    g = parser.add_argument_group("as python -m bot's options (the same index and model)")
-    g.add_argument("--data-dir")
-    g.add_argument("--collection")
-    g.add_argument("--chroma-host")
-    g.add_argument("--chroma-port", type=int)
-    g.add_argument("--embedding-model")
+    add_bot_options(parser, "as python -m bot's options (the same index and model)")
     args = parser.parse_args(argv)
     try:
         gate = args.gate if args.gate is not None else gate_for(args.system)
-        settings = settings_from(
-            {
-                k: getattr(args, k)
-                for k in ("data_dir", "collection", "chroma_host", "chroma_port", "embedding_model")
-            }
-        )
+        settings = settings_from_argv(bot_argv(args))
         corpus = load_corpus()
         system = make_system(args.system, settings, corpus)
     except Exception as exc:  # one line, as the bot's start-up errors

@@ -20,6 +20,7 @@ from bot.fusion import aggregate, rrf
 from bot.models import Answer, Citation, DirectionMatch, Item, ProgramMatch, Section
 from bot.rank import retrieval_shares
 from bot.retrieve import Hit
+from bot.text import detect_lang
 from corpus.chunks import Chunk
 from corpus.load import Corpus
 
@@ -97,10 +98,6 @@ def retrieved_from_chunks(hits: Sequence[tuple[Chunk, float]]) -> Retrieved:
     )
 
 
-def lang_of(text: str) -> str:
-    return "ja" if any("\u3040" <= ch <= "\u9fff" or "\uff66" <= ch <= "\uff9f" for ch in text) else "en"
-
-
 def in_scope(retrieved: Retrieved, gate: float) -> bool:
     """The gate: the signal reaches it (nothing retrieved has signal -inf, below every gate)."""
     return retrieved.signal >= gate
@@ -167,7 +164,7 @@ def build_answer(
 ) -> dict[str, Any]:
     """The baseline's answer, as ``python -m bot ask --json`` prints an answer."""
     started = time.perf_counter() if started is None else started
-    lang = lang_of(query)
+    lang = detect_lang(query)  # as the bot reads it, so both answer in the same language
     if not in_scope(retrieved, gate):
         lead = _lead(corpus, lang, False, None)
         answer = Answer(query, lang, False, type="out_of_scope", lead=lead, answer=lead, reason="off_topic")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from eval.baselines import SYSTEMS
 from eval.baselines.answer import Retrieved
@@ -51,12 +51,6 @@ def make_system(
     raise ValueError(f"unknown baseline {name!r}; one of {', '.join(SYSTEMS)}")
 
 
-def settings_from(options: dict[str, Any]) -> Settings:
-    from bot.settings import Settings
-
-    return Settings(**{k: v for k, v in options.items() if v is not None})
-
-
 def run_baselines_calibrate(bot_options: Sequence[str], systems: Sequence[str] = SYSTEMS) -> int:
     """Fit each baseline's gate on the dev split and write eval/baseline_gates.yaml.
 
@@ -73,10 +67,10 @@ def run_baselines_calibrate(bot_options: Sequence[str], systems: Sequence[str] =
         load_gates,
         write_gates,
     )
+    from eval.bot_options import settings_from_argv
     from eval.gold import load_gold
 
-    pairs = zip(bot_options[::2], bot_options[1::2], strict=True)
-    settings = settings_from({flag.lstrip("-").replace("-", "_"): value for flag, value in pairs})
+    settings = settings_from_argv(bot_options)
     corpus = load_corpus()
     cases = load_gold(["dev"])
     gates: dict[str, Gate] = dict(load_gates().gates) if GATES_FILE.exists() else {}
