@@ -114,6 +114,15 @@ def test_old_votes_are_deleted_with_question_logging_off(db: Database) -> None:
         later.dispose()
 
 
+def test_a_failing_question_log_never_fails_the_answer(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    QuestionLog(Database(blocked / "db.sqlite3"), enabled=True).record(sa.succession())  # no raise
+    assert "logging the question failed" in caplog.text
+
+
 def test_logging_is_off_unless_enabled(tmp_path: Path) -> None:
     db = Database(tmp_path / "off.sqlite3")
     QuestionLog(db, enabled=False).record(sa.succession())

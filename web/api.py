@@ -44,10 +44,7 @@ def make_ask(engine: EngineSlot, limit: int, questions: QuestionLog) -> Callable
             log.exception("answering an API question failed")
             return error_json("internal error", message.text)
         answer.notices = message.notices + answer.notices
-        try:
-            questions.record(answer)
-        except Exception:
-            log.exception("logging the question failed")
+        questions.record(answer)
         return answer.to_json()
 
     return ask

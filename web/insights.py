@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +23,8 @@ from web.grouping import Grouper, QuestionGroup, TextGrouper
 from web.presented import presented_directions, presented_programs, question_type
 from web.privacy import mask
 
+log = logging.getLogger("smenavi.app")
+
 Counts = list[tuple[str, int]]
 
 
@@ -33,8 +36,16 @@ class QuestionLog:
         self.enabled = enabled
 
     def record(self, answer: Answer, now: datetime | None = None) -> None:
+        """Store the question when logging is on; a failure is logged, never raised: the log
+        is for the bureau, and the owner's answer must not fail on it."""
         if not self.enabled:
             return
+        try:
+            self._record(answer, now)
+        except Exception:
+            log.exception("logging the question failed")
+
+    def _record(self, answer: Answer, now: datetime | None) -> None:
         names = [("direction", d.title) for d in presented_directions(answer)]
         names += [("program", p.name) for p in presented_programs(answer)]
         with self.db.engine.begin() as conn:
