@@ -15,10 +15,10 @@ from bot.models import error_json
 from web.conversation import MAX_TURNS
 from web.engine_slot import EngineSlot, StillStarting
 from web.insights import QuestionLog
+from web.labels import LANGS
 from web.limits import clean_message
 
 log = logging.getLogger("smenavi.app")
-LANGS = ("ja", "en")
 
 
 def make_ask(engine: EngineSlot, limit: int, questions: QuestionLog) -> Callable[..., dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from web.chart import bar_chart
 from web.conversation import Conversation
 from web.display import esc, rejoin
+from web.fragments import list_html
 from web.insights import Insights
 from web.labels import LangUi
 from web.session import DeskSession
@@ -27,10 +28,6 @@ def item_label(kind: str, text: str, ui: LangUi) -> str:
     text = rejoin(" ".join(text.split()))
     short = text if len(text) <= LABEL_CHARS else text[: LABEL_CHARS - 1] + "…"
     return f"{ui.get('item_' + kind, kind)}: {short}"
-
-
-def _list(items: list[str]) -> str:
-    return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
 
 def _counts(rows: list[tuple[str, int]], title: str, ui: LangUi, names: dict[str, str] | None = None) -> str:
@@ -68,12 +65,12 @@ def insights_html(data: Insights, ui: LangUi, lang: str, logging_on: bool) -> st
     ]
     parts.append(
         f'<section class="sn-insight"><h3>{esc(ui.declined_groups)}</h3>'
-        f"{_list(groups) if groups else esc(ui.no_data)}</section>"
+        f"{list_html(groups) if groups else esc(ui.no_data)}</section>"
     )
     downs = [_downvote(v, ui) for v in data.downvotes]
     parts.append(
         f'<section class="sn-insight"><h3>{esc(ui.downvotes)}</h3>'
-        f"{_list(downs) if downs else esc(ui.no_data)}</section>"
+        f"{list_html(downs) if downs else esc(ui.no_data)}</section>"
     )
     parts.append("</div>")
     return "".join(parts)

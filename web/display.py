@@ -16,8 +16,8 @@ from web.labels import LangUi
 # A Japanese character: kana, kanji, full-width forms and CJK punctuation. The PDF's text
 # extraction put a space wherever a line ended inside a word (「ネットワー クの構築」); Japanese
 # is written without spaces, so a single space between two such characters is such a break.
-_JA = r"[\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60\uff66-\uff9f]"
-_BREAK_SPACE = re.compile(rf"(?<={_JA}) (?={_JA})")
+JA_CHARS = r"\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60\uff66-\uff9f"
+_BREAK_SPACE = re.compile(rf"(?<=[{JA_CHARS}]) (?=[{JA_CHARS}])")
 
 
 def rejoin(text: str) -> str:

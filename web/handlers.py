@@ -39,7 +39,7 @@ def desk_only(outputs: int) -> Callable[[Callable[..., Any]], Callable[..., Any]
     def wrap(fn: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(fn)
         def guarded(self: "Handlers", desk: DeskSession, *args: Any, **kwargs: Any) -> Any:
-            if not (self.settings.desk_enabled and isinstance(desk, DeskSession) and desk.signed_in):
+            if not self.desk_open(desk):
                 skips = tuple(gr.skip() for _ in range(outputs))
                 return skips[0] if outputs == 1 else skips
             return fn(self, desk, *args, **kwargs)
@@ -70,6 +70,10 @@ class Handlers:
 
     def ui(self, code: str | None) -> LangUi:
         return load_ui().for_lang(code)
+
+    def desk_open(self, desk: object) -> bool:
+        """The desk is on and this session has signed in (the one check, for handlers and renders)."""
+        return self.settings.desk_enabled and isinstance(desk, DeskSession) and desk.signed_in
 
     # -- start-up ------------------------------------------------------------------------------
     def status(self, code: str) -> tuple[str, Any]:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-_CJK = r"\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uff01-\uff60\uff66-\uff9f"
-_UNITS = re.compile(rf"\s+|[{_CJK}]|[^\s{_CJK}]+")
+from web.display import JA_CHARS
+
+_UNITS = re.compile(rf"\s+|[{JA_CHARS}]|[^\s{JA_CHARS}]+")
 # must not begin a line (closing brackets, punctuation, small kana, the long-vowel mark)
 NO_START = set("、。，．・：；？！ー）」』】〕〉》”’ぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ々,.:;!?)]}%")
 # must not end a line (opening brackets)

@@ -84,7 +84,7 @@ def groups_render(h: Handlers) -> Any:
             ],
         )
         def groups(conv: Any, desk: Any, code: str) -> None:
-            if not (h.settings.desk_enabled and desk.signed_in):
+            if not h.desk_open(desk):
                 return
             ui = h.ui(code)
             for n, group in enumerate(full_sheet(conv).groups, start=1):
