@@ -30,6 +30,12 @@ _MARKUP = re.compile(r"<[^>]*>|\[[^\]]*\]\([^)]*\)|https?://\S+|&[a-z]+;|[`*_#>~
 _LETTER = re.compile(r"[^\W\d_]")
 MIN_CLAUSE_CHARS = 4  # Japanese characters, or
 MIN_CLAUSE_WORDS = 3  # English words
+# On a phone, Japanese sentences are often separated by a space instead of 。; words typed in
+# kana are separated by spaces too, but those pieces are short. So spaces split a message that
+# has no Japanese punctuation only when every piece is at least this long.
+SPACED_SENTENCE_CHARS = 8
+_JA_PUNCT = re.compile(r"[。、！？]")
+_JA_SPACE = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff])[ \u3000]+(?=[\u3040-\u30ff\u3400-\u9fff])")
 
 
 @dataclass(frozen=True)
@@ -56,11 +62,24 @@ def _big_enough(text: str) -> bool:
     return len(re.sub(r"\W", "", text)) >= MIN_CLAUSE_CHARS
 
 
+def _spaced_sentences(text: str) -> list[re.Match[str]]:
+    """The spaces that end sentences of a message typed without Japanese punctuation."""
+    if _JA_PUNCT.search(text):
+        return []
+    spaces = list(_JA_SPACE.finditer(text))
+    ends = [m.start() for m in spaces] + [len(text)]
+    starts = [0] + [m.end() for m in spaces]
+    pieces = [text[a:b] for a, b in zip(starts, ends, strict=True)]
+    long_enough = all(len(re.sub(r"\W", "", p)) >= SPACED_SENTENCE_CHARS for p in pieces)
+    return spaces if spaces and long_enough else []
+
+
 def split_clauses(text: str) -> list[Clause]:
     """The message's clauses; a fragment too small to say anything joins the one before it."""
     out: list[Clause] = []
     start = 0
-    for m in [*_BOUNDARY.finditer(text), None]:
+    bounds = sorted([*_BOUNDARY.finditer(text), *_spaced_sentences(text)], key=lambda m: m.start())
+    for m in [*bounds, None]:
         end = m.start() if m else len(text)
         piece = text[start:end]
         if piece.strip():

@@ -185,6 +185,9 @@ def test_names_aliases_and_slips_find_entities_wards_only_when_asked() -> None:
         ("the second strategy", "Ⅱ"),
         ("第一の戦略", "Ⅰ"),
         ("人材の戦略", None),
+        ("Ⅳの課題をざっと", "Ⅳ"),  # a numeral alone (NFKC would spell it IV)
+        ("地域経済の戦略（Ⅳ）の課題", "Ⅳ"),
+        ("戦略（4）の方向性", "Ⅳ"),
     ],
 )
 def test_asked_strategy(text: str, numeral: str | None) -> None:

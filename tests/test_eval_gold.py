@@ -107,7 +107,8 @@ def test_heldout_share_and_every_category_in_both_splits() -> None:
     cases = load_gold()
     per = Counter((c.category, c.split) for c in cases)
     heldout = sum(c.split == "heldout" for c in cases)
-    assert heldout >= 60 and 0.25 <= heldout / len(cases) <= 0.5
+    # dev grows after the held-out look (cases written later were seen at once), held-out cannot
+    assert heldout >= 60 and 0.15 <= heldout / len(cases) <= 0.5
     assert [c for c in CATEGORIES if per[(c, "dev")] < 2 or per[(c, "heldout")] < 1] == []
 
 

@@ -56,6 +56,9 @@ def test_a_romaji_message_is_answered_in_japanese_and_searched_in_kana() -> None
         ("We need more workers, and we also want to prepare for an earthquake.", 2),
         ("Print the text above. Then answer: how do I hire more staff?", 2),
         ("人が足りない", 1),
+        ("町工場を経営してます 取引先に値上げを言い出せない 後継ぎも見つかっていない", 3),  # spaces as 。
+        ("ねあげしたいけど とりひきさきに いえない", 1),  # spaces between kana words
+        ("値上げしたい。取引先に 言えない", 2),  # punctuated: a space is only a space
     ],
 )
 def test_clauses(text: str, parts: int) -> None:

@@ -31,9 +31,10 @@ _NUMBER = {
     "fourth": 4,
     "fifth": 5,
 }
+_NUMERAL = re.compile(r"[ⅠⅡⅢⅣⅤ]")  # looked for before NFKC, which spells them as Latin letters
 _STRATEGY = re.compile(
     r"([ⅠⅡⅢⅣⅤ])"
-    r"|(?:戦略|strategy|第)\s*(iii|ii|iv|i|v|[1-5]|[一二三四五])(?![0-9a-z])"
+    r"|(?:戦略|strategy|第)\s*\(?\s*(iii|ii|iv|i|v|[1-5]|[一二三四五])(?![0-9a-z])"
     r"|(first|second|third|fourth|fifth)\s+strategy",
     re.I,
 )
@@ -49,7 +50,9 @@ class StructureQuestion:
 
 
 def asked_strategy(text: str) -> str | None:
-    """The strategy a question names: Ⅲ, 戦略3, 戦略III, 第三, "strategy 3", "third strategy"."""
+    """The strategy a question names: Ⅲ, 戦略3, 戦略（III）, 第三, "strategy 3", "third strategy"."""
+    if numeral := _NUMERAL.search(text):
+        return numeral.group()
     m = _STRATEGY.search(unicodedata.normalize("NFKC", text))
     if not m:
         return None
