@@ -14,7 +14,13 @@ from bot.answers.cases import answer_case, passages_of
 from bot.answers.decline import ask_back, decline_instruction, decline_topic
 from bot.answers.entities import entities, named
 from bot.answers.followup import answer_followup, asked_position
-from bot.answers.structure import StructureQuestion, answer_structure, asked_strategy
+from bot.answers.structure import (
+    StructureQuestion,
+    answer_structure,
+    asked_strategy,
+    likely_strategy,
+    read_structure_question,
+)
 from bot.answers.survey import SurveyQuestion, answer_survey, asked_rank, asked_years
 from bot.compose import Draft
 from bot.lookup import build_passages
@@ -192,6 +198,27 @@ def test_names_aliases_and_slips_find_entities_wards_only_when_asked() -> None:
 )
 def test_asked_strategy(text: str, numeral: str | None) -> None:
     assert asked_strategy(text) == numeral
+
+
+def test_a_strategy_is_read_from_its_directions_probabilities_together() -> None:
+    people = [
+        ("ＤＸをはじめとした成長産業人材の育成を促進", 0.28),
+        ("人手不足業界の人材確保や業界等の魅力発信を支援", 0.16),
+        ("事業承継の一層の促進", 0.1),
+    ]
+    assert likely_strategy(CORPUS, people) == "Ⅴ"
+    spread = [(t, 1 / 16) for t in DOC.direction_titles()]
+    assert likely_strategy(CORPUS, spread) is None
+    q = read_structure_question(CORPUS, "人を育てる話は何番目の戦略？", "issues", people)
+    assert (q.part, q.strategy) == ("issues", "Ⅴ")
+
+
+def test_which_strategy_a_direction_is_in_answers_with_that_strategy() -> None:
+    q = read_structure_question(CORPUS, "GXとかDXはどの戦略？", "strategies", [("ＧＸ・ＤＸの推進", 0.82)])
+    assert (q.part, q.strategy) == ("directions", "Ⅱ")
+    assert read_structure_question(
+        CORPUS, "戦略を全部教えて", "strategies", [("ＧＸ・ＤＸの推進", 0.1)]
+    ).part == ("strategies")
 
 
 @pytest.mark.parametrize("strategy", DOC.strategies, ids=lambda s: s.numeral)

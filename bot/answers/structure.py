@@ -63,6 +63,17 @@ def asked_strategy(text: str) -> str | None:
     return NUMERALS[n - 1]
 
 
+def likely_strategy(corpus: Corpus, directions: Sequence[tuple[str, float]]) -> str | None:
+    """The strategy whose directions together are likely enough: a question about "the people
+    and work-style strategy" spreads its probability over that strategy's three directions."""
+    totals: dict[str, float] = {}
+    for title, p in directions:
+        numeral = corpus.document.strategy_of(title).numeral
+        totals[numeral] = totals.get(numeral, 0.0) + p
+    best = max(totals.items(), key=lambda kv: kv[1], default=(None, 0.0))
+    return best[0] if best[1] >= CONFIDENT else None
+
+
 def read_structure_question(
     corpus: Corpus, text: str, part: str, directions: Sequence[tuple[str, float]]
 ) -> StructureQuestion:
@@ -71,8 +82,14 @@ def read_structure_question(
     named = [t for t in corpus.document.direction_titles() if unicodedata.normalize("NFKC", t) in folded]
     top, p = directions[0] if directions else (None, 0.0)
     direction = named[0] if named else (top if p >= CONFIDENT else None)
-    if numeral is None and part in PER_STRATEGY and direction is not None:
-        numeral = corpus.document.strategy_of(direction).numeral
+    if part == "strategies" and direction is not None and numeral is None:
+        part = "directions"  # "which strategy is GX/DX in?": that strategy, with its directions
+    if numeral is None and part in PER_STRATEGY:
+        numeral = (
+            corpus.document.strategy_of(direction).numeral
+            if direction is not None
+            else likely_strategy(corpus, directions)
+        )
     if part == "direction_items" and direction is None:
         part = "directions"
     return StructureQuestion(part, numeral, direction if part == "direction_items" else None)
