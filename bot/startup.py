@@ -50,7 +50,7 @@ def load_parts(
     chunks = {c.id: c for c in index.store.all_chunks()}
     embeddings = index.embeddings
     cache_dir = settings.data_dir / "cache"
-    vectors = VectorCache(cache_dir, f"{embeddings.model_name}|{embeddings.backend}")
+    vectors = VectorCache(cache_dir, embeddings.vectors_key)
 
     def vectors_of(texts: Sequence[str]) -> np.ndarray:
         return vectors.vectors(list(texts), embeddings.embed_queries_array)

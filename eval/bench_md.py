@@ -189,8 +189,9 @@ def backends_markdown(backends: Mapping[str, Any]) -> list[str]:
         "Each in a fresh process on the bundled multilingual-e5-small: one dev question at a time; "
         "cosine of its query vectors with torch's; eval = `python -m eval run --no-baselines` on an "
         f"index built by that backend. Default: `{backends['default']}` (the scores of torch within "
-        "0.01, as fast as fp32 ONNX, no torch import at start, and the least memory among those: only "
-        f"its 250k-piece embedding table is int8).{note}",
+        "0.01, no torch import at start, and the least memory among those: only its 250k-piece "
+        "embedding table is int8; a message's clauses are packed into one row, each attending only "
+        f"to itself, instead of a padded batch: `index/packing.py`).{note}",
         "",
         "| backend | encode p50 / p95 (ms) | load (s) | peak RSS (MiB) | cosine vs torch min / mean |"
         + (" dir_hit@3 | dir_hit@1 | oos_accuracy |" if with_eval else ""),

@@ -78,7 +78,7 @@ def select_models(settings) -> tuple[dict[str, float], dict[str, float]]:
     emb = E5Embeddings(
         settings.embedding_model, cache_dir=settings.model_cache, backend=settings.embedding_backend
     )
-    cache = VectorCache(settings.data_dir / "cache", f"{emb.model_name}|{emb.backend}")
+    cache = VectorCache(settings.data_dir / "cache", emb.vectors_key)
     sets, _programs = all_sets(load_examples(corpus), corpus)
     strength: dict[str, float] = {"programs": 8.0}
     weight: dict[str, float] = {}

