@@ -131,19 +131,15 @@ class PackedEncoder:
         self._run = run
 
     def encode(self, texts: list[str], prompt: str, task: str) -> np.ndarray:
-        from index.packing import mean_pooled, rows_of
+        from index.packing import mean_pooled, rows_of, runs_of
 
         if not texts:
             return np.zeros((0, self.dimension), np.float32)
         # the pooling averages over every token, prompt included, as the model's does
         tokens = [e.ids for e in self._tokenizer.encode_batch([prompt + t for t in texts])]
         rows = rows_of(tokens, self._pad_id)
-        step = self.batch_size
         vectors = np.concatenate(
-            [
-                self._run(rows.ids[i : i + step], rows.positions[i : i + step], rows.segments[i : i + step])
-                for i in range(0, len(rows.ids), step)
-            ]
+            [self._run(rows.ids[s], rows.positions[s], rows.segments[s]) for s in runs_of(rows)]
         )
         return mean_pooled(vectors, rows.spans)
 

@@ -13,7 +13,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-ROW_TOKENS = 256  # a row's budget; a longer text takes a row of its own
+ROW_TOKENS = 128  # a row's budget; a longer text takes a row of its own
+# Tokens per graph run: attention grows with rows x width², and ONNX Runtime keeps the largest
+# buffers it ever needed, so a run over many long rows (building the example vectors) would
+# leave the process that much bigger for good.
+RUN_TOKENS = 2048
 PAD_SEGMENT = -1  # padding attends only to padding
 
 
@@ -57,6 +61,13 @@ def rows_of(token_ids: Sequence[Sequence[int]], pad_id: int, budget: int = ROW_T
             spans[i] = (r, at, at + n)
             at += n
     return Rows(ids, positions, segments, tuple(spans))
+
+
+def runs_of(rows: Rows, run_tokens: int = RUN_TOKENS) -> list[slice]:
+    """Consecutive rows per graph run, at most ``run_tokens`` tokens (padding included) each."""
+    count, width = rows.ids.shape
+    step = max(1, run_tokens // max(width, 1))
+    return [slice(i, i + step) for i in range(0, count, step)]
 
 
 def mean_pooled(token_vectors: np.ndarray, spans: Sequence[tuple[int, int, int]]) -> np.ndarray:

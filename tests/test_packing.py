@@ -6,7 +6,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.packing import PAD_SEGMENT, mean_pooled, pack, rows_of
+from index.packing import PAD_SEGMENT, mean_pooled, pack, rows_of, runs_of
 
 
 def test_pack_fills_rows_in_order_and_gives_a_long_text_its_own_row() -> None:
@@ -31,3 +31,10 @@ def test_mean_pooled_averages_each_span_and_normalizes() -> None:
     vectors = np.array([[[1.0, 0.0], [3.0, 0.0], [0.0, 2.0], [9.0, 9.0]]])
     pooled = mean_pooled(vectors, [(0, 0, 2), (0, 2, 3)])
     assert np.allclose(pooled, [[1.0, 0.0], [0.0, 1.0]])
+
+
+def test_runs_keep_each_graph_run_within_its_token_budget() -> None:
+    rows = rows_of([[1] * 10] * 7, pad_id=0, budget=10)  # seven rows of width 10
+    runs = runs_of(rows, run_tokens=30)
+    assert [(s.start, s.stop) for s in runs] == [(0, 3), (3, 6), (6, 9)]
+    assert runs_of(rows_of([[1] * 50], pad_id=0), run_tokens=30) == [slice(0, 1)]  # one wide row still runs
