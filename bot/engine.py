@@ -134,6 +134,8 @@ class Recommender:
             (a for a in reversed(earlier) if a.in_scope and (a.primary or a.primary_programs)), None
         )
         vector, words, kind = reading.vector, reading.tokens, reading.kind
+        if kind == "filler" and previous and self.models.intents.ranked(vector, words)[0][0] == "programs":
+            kind = "followup"  # 「何か使える支援ある？」 after an answer asks about what it showed
         if kind in ("followup", "filler") and not (kind == "followup" and previous):
             # nothing asked in so many words, yet a clear topic ("ランサムウェア…どうしよ") is a problem
             top = self.models.directions.ranked(vector, words)[0][1]
@@ -152,10 +154,10 @@ class Recommender:
         if kind == "survey":
             return self._survey(draft, message, reading, about=previous)
         if kind == "structure":
-            part = self.models.parts.ranked(vector, words)[0][0]
+            parts = self.models.parts.ranked(vector, words)
             directions = self.models.directions.ranked(vector, words)
             return answer_structure(
-                draft, text, read_structure_question(self.corpus, message.search, part, directions)
+                draft, text, read_structure_question(self.corpus, message.search, parts, directions)
             )
         if kind == "case":
             return self._case(draft, message, reading)

@@ -200,6 +200,9 @@ def test_asked_strategy(text: str, numeral: str | None) -> None:
     assert asked_strategy(text) == numeral
 
 
+STRATEGIES = [("strategies", 0.38), ("issues", 0.21), ("directions", 0.2)]
+
+
 def test_a_strategy_is_read_from_its_directions_probabilities_together() -> None:
     people = [
         ("ＤＸをはじめとした成長産業人材の育成を促進", 0.28),
@@ -209,16 +212,20 @@ def test_a_strategy_is_read_from_its_directions_probabilities_together() -> None
     assert likely_strategy(CORPUS, people) == "Ⅴ"
     spread = [(t, 1 / 16) for t in DOC.direction_titles()]
     assert likely_strategy(CORPUS, spread) is None
-    q = read_structure_question(CORPUS, "人を育てる話は何番目の戦略？", "issues", people)
+    q = read_structure_question(CORPUS, "人を育てる話は何番目の戦略？", [("issues", 1.0)], people)
     assert (q.part, q.strategy) == ("issues", "Ⅴ")
 
 
 def test_which_strategy_a_direction_is_in_answers_with_that_strategy() -> None:
-    q = read_structure_question(CORPUS, "GXとかDXはどの戦略？", "strategies", [("ＧＸ・ＤＸの推進", 0.82)])
+    q = read_structure_question(CORPUS, "GXとかDXはどの戦略？", STRATEGIES, [("ＧＸ・ＤＸの推進", 0.82)])
     assert (q.part, q.strategy) == ("directions", "Ⅱ")
-    assert read_structure_question(
-        CORPUS, "戦略を全部教えて", "strategies", [("ＧＸ・ＤＸの推進", 0.1)]
-    ).part == ("strategies")
+    q = read_structure_question(CORPUS, "戦略を全部教えて", STRATEGIES, [("ＧＸ・ＤＸの推進", 0.1)])
+    assert q.part == "strategies" and q.strategy is None
+
+
+def test_a_question_naming_one_strategy_gets_its_likeliest_part_not_the_list_of_five() -> None:
+    q = read_structure_question(CORPUS, "地域経済の戦略（Ⅳ）の課題をざっと", STRATEGIES, [])
+    assert (q.part, q.strategy) == ("issues", "Ⅳ")
 
 
 @pytest.mark.parametrize("strategy", DOC.strategies, ids=lambda s: s.numeral)

@@ -131,6 +131,14 @@ def test_followups_resolve_against_what_was_shown(recommender):
     assert shown(again) == shown(a) and programs(again) == programs(a)
 
 
+def test_a_general_ask_for_support_after_an_answer_is_about_what_it_showed(recommender):
+    first = recommender.ask("海外に自社の商品を売り込みたい")
+    a = recommender.ask("何か使える支援ある？", [first])
+    assert a.in_scope and shown(a) == shown(first)[:1] and programs(a)
+    alone = recommender.ask("何か使える支援ある？")  # with nothing before it: what is the matter?
+    assert not shown(alone)
+
+
 def test_a_new_topic_after_an_answer_starts_fresh(recommender):
     first = recommender.ask("海外に自社の商品を売り込みたい")
     a = recommender.ask("ところで、後継者がいないのも悩みです", [first])

@@ -75,14 +75,22 @@ def likely_strategy(corpus: Corpus, directions: Sequence[tuple[str, float]]) -> 
 
 
 def read_structure_question(
-    corpus: Corpus, text: str, part: str, directions: Sequence[tuple[str, float]]
+    corpus: Corpus,
+    text: str,
+    parts: Sequence[tuple[str, float]],
+    directions: Sequence[tuple[str, float]],
 ) -> StructureQuestion:
+    """``parts`` and ``directions``: the models' readings of the question, best first."""
     numeral = asked_strategy(text)
     folded = unicodedata.normalize("NFKC", text)
     named = [t for t in corpus.document.direction_titles() if unicodedata.normalize("NFKC", t) in folded]
     top, p = directions[0] if directions else (None, 0.0)
     direction = named[0] if named else (top if p >= CONFIDENT else None)
-    if part == "strategies" and direction is not None and numeral is None:
+    part = parts[0][0]
+    if part == "strategies" and numeral is not None:
+        # a question naming one strategy is not asking for the list of five: its likeliest part
+        part = next((q for q, _ in parts if q in PER_STRATEGY), "directions")
+    elif part == "strategies" and direction is not None:
         part = "directions"  # "which strategy is GX/DX in?": that strategy, with its directions
     if numeral is None and part in PER_STRATEGY:
         numeral = (
