@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.examples import Example, Examples
+from bot.understand import split_clauses
 from corpus.load import Corpus
 
 # Message types the type model tells apart; "followup", "filler" (a general ask for help) and
@@ -53,15 +54,36 @@ def _single_problems(examples: Examples) -> list[Example]:
     return [e for e in examples.of_type("problem") if len(e.directions) == 1]
 
 
+def clause_problems(examples: Examples) -> list[tuple[str, str]]:
+    """(clause, direction) from each several-problem example whose clauses line up one to one
+    with its directions: the short, single-problem texts the clause decisions read."""
+    out: list[tuple[str, str]] = []
+    for e in examples.of_type("problem"):
+        if not e.multi or len(e.directions) < 2:
+            continue
+        clauses = split_clauses(_problem_text(e))
+        if len(clauses) == len(e.directions):
+            out += [(c.text, d) for c, d in zip(clauses, e.directions, strict=True)]
+    return out
+
+
 def type_set(examples: Examples) -> TrainingSet:
     items = examples.items
-    return TrainingSet("types", tuple(e.text for e in items), tuple(e.type for e in items))
+    clauses = [text for text, _ in clause_problems(examples)]
+    return TrainingSet(
+        "types",
+        tuple([*(e.text for e in items), *clauses]),
+        tuple([*(e.type for e in items), *(["problem"] * len(clauses))]),
+    )
 
 
 def direction_set(examples: Examples, corpus: Corpus) -> TrainingSet:
     singles = _single_problems(examples)
     texts = [_problem_text(e) for e in singles]
     labels = [e.directions[0] for e in singles]
+    for text, direction in clause_problems(examples):
+        texts.append(text)
+        labels.append(direction)
     for strategy in corpus.document.strategies:
         for direction in strategy.directions:
             texts += [direction.title, *direction.items]

@@ -95,3 +95,24 @@ def test_fit_cache_refits_when_the_examples_change(tmp_path: Path) -> None:
     cache.softmax(x, y, 4.0)
     cache.softmax(x[:-3], y[:-3], 4.0)
     assert len(list(tmp_path.glob("fitted-*.npz"))) == 2
+
+
+def test_several_problem_examples_teach_each_clause_its_own_direction() -> None:
+    from bot.examples import Example, Examples
+    from bot.training import clause_problems, type_set
+
+    a, b = "適正取引の推進", "危機管理対策"
+
+    def problem(text: str, *directions: str) -> Example:
+        return Example(text=text, lang="ja", type="problem", directions=directions, multi=len(directions) > 1)
+
+    items = (
+        problem("取引先が値上げを認めない。サイバー攻撃も怖い", a, b),
+        problem("取引先が値上げを認めないし困ってる", a, b),
+        problem("後継ぎがいない", "事業承継の一層の促進"),
+    )
+    examples = Examples(items, ())
+    assert clause_problems(examples) == [("取引先が値上げを認めない", a), ("サイバー攻撃も怖い", b)]
+    types = type_set(examples)  # clauses that do not line up with the directions teach nothing
+    assert types.texts[3:] == ("取引先が値上げを認めない", "サイバー攻撃も怖い")
+    assert types.labels[3:] == ("problem", "problem")
