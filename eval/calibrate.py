@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from eval.tuning import ProblemCase, ScopeCase, topic_threshold, tune_declines, tune_problem, weak_threshold
+from eval.tuning import (
+    START,
+    ProblemCase,
+    ScopeCase,
+    topic_threshold,
+    tune_declines,
+    tune_problem,
+    weak_threshold,
+)
 
 HEADER = """\
 # The bot's learned decisions: how strongly each model is regularized, the token model's
@@ -96,38 +104,58 @@ def _topicless(rec: Any) -> list[float]:
     return out
 
 
+MAX_ROUNDS = 4
+
+
 def run_calibrate(write: bool, bot_options: Sequence[str], models: bool = False) -> int:
-    from bot.calibration import CALIBRATION_FILE, Calibration, load_calibration
-    from bot.engine import Recommender
+    from bot.calibration import CALIBRATION_FILE, load_calibration
     from eval.bot_options import settings_from_argv
-    from eval.gold import load_gold
 
     settings = settings_from_argv(bot_options)
-    current = load_calibration()
-    data = current.model_dump()
+    data = load_calibration().model_dump()
     if models:
         from eval.model_selection import select_models
 
         data["strength"], data["token_weight"] = select_models(settings)
-    # the thresholds below are fitted on the models just chosen, written or not
+    # Which dev cases read as problems depends on the decline and topic thresholds being
+    # fitted, so fit again on the result until nothing moves: the calibration is then a fixed
+    # point of the dev cases, whatever file it started from.
+    for _ in range(MAX_ROUNDS):
+        fitted, counts = _fit(settings, data)
+        if fitted == data:
+            break
+        data = fitted
+    else:
+        print(f"[calibrate] not settled after {MAX_ROUNDS} rounds; the last is shown", file=sys.stderr)
+    print(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    print(f"[calibrate] from {counts[0]} dev cases ({counts[1]} read as problems)", file=sys.stderr)
+    if write:
+        _dump(CALIBRATION_FILE, data)
+        print(f"wrote {CALIBRATION_FILE}")
+    return 0
+
+
+def _fit(settings: Any, data: dict[str, Any]) -> tuple[dict[str, Any], tuple[int, int]]:
+    """The thresholds fitted on the dev cases as the engine reads them under ``data``."""
+    from bot.calibration import Calibration
+    from bot.engine import Recommender
+    from bot.present import Thresholds
+    from eval.gold import load_gold
+
     rec = Recommender.load(
         settings,
         progress=lambda m: print(f"[calibrate] {m}", file=sys.stderr),
         calibration=Calibration.model_validate(data),
     )
-    scope, problems, data["topic_min"] = _record(rec, load_gold(["dev"]))
+    out = {**data, "decline_min": {}, "content_min": {}}
+    scope, problems, out["topic_min"] = _record(rec, load_gold(["dev"]))
     for lang in ("ja", "en"):
-        data["decline_min"][lang], data["content_min"][lang] = tune_declines(scope, lang)
-    weight, thresholds = tune_problem(problems, current.thresholds(), rec.program_links)
-    thresholds = replace(thresholds, show_min=weak_threshold(_topicless(rec)))
-    data["retrieval_weight"] = weight
-    data.update(asdict(thresholds))
-    print(yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
-    print(f"[calibrate] from {len(scope)} dev cases ({len(problems)} read as problems)", file=sys.stderr)
-    if write:
-        _dump(CALIBRATION_FILE, data)
-        print(f"wrote {CALIBRATION_FILE}")
-    return 0
+        out["decline_min"][lang], out["content_min"][lang] = tune_declines(scope, lang)
+    start = Thresholds(show_min=weak_threshold(_topicless(rec)), **START)
+    weight, thresholds = tune_problem(problems, start, rec.program_links)
+    out["retrieval_weight"] = weight
+    out.update(asdict(thresholds))
+    return out, (len(scope), len(problems))
 
 
 def _dump(path: Path, data: dict[str, Any]) -> None:

@@ -22,6 +22,9 @@ GRID_CLAUSE = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 1.01)
 GRID_PROGRAM = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 GRID_DECLINE = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))
 GRID_CONTENT = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)  # 0 first: any content clause answers
+# Where the problem searches start (each fixes one threshold with the others at these), so
+# that the result depends on the dev cases alone, not on the calibration file it replaces.
+START = {"second_min": 0.4, "clause_min": 0.3, "program_min": 0.4}
 
 
 @dataclass(frozen=True)
