@@ -8,7 +8,6 @@ the same structure; the page and the desk sheet render the sections themselves.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from bot.lookup import Passages
@@ -16,6 +15,7 @@ from bot.models import Answer, Citation, Item, Section, SurveyFact
 from bot.wording import Wording, wording
 from corpus.chunks import Chunk
 from corpus.load import Corpus
+from corpus.translations import without_legal_form
 
 MAX_SOURCE_CHARS = 160
 
@@ -76,8 +76,7 @@ class Draft:
         whose full stops would end a sentence."""
         if not self.w.en:
             return company
-        gloss = self.corpus.gloss(company) or company
-        return re.sub(r",?\s*\b(?:Inc|Co|Ltd|Mfg|Corp)\b\.?", "", gloss).strip(" ,")
+        return without_legal_form(self.corpus.gloss(company) or company)
 
     def ward(self, ward: str) -> str:
         return self.corpus.gloss(ward) or ward if self.w.en else ward

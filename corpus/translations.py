@@ -8,6 +8,7 @@ their glosses in aids.yaml; ``glossary`` merges both into one lookup.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 from typing import Annotated, Any
@@ -16,6 +17,15 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from corpus.aids import Aids
 from corpus.models import Document
+
+_LEGAL_FORM = re.compile(r",?\s*\b(?:Inc|Co|Ltd|Mfg|Corp)\b\.?")
+
+
+def without_legal_form(english_name: str) -> str:
+    """A company's English name without "Co., Ltd." and the like, whose full stops would end
+    a sentence: "Nikko Ebonite Mfg. Co., Ltd." → "Nikko Ebonite"."""
+    return _LEGAL_FORM.sub("", english_name).strip(" ,")
+
 
 # document.yaml fields that are identifiers or bookkeeping, not text a reader sees.
 _NOT_TEXT = {"id", "file", "sha256", "program_list"}

@@ -8,11 +8,10 @@ Anything not found there (a hand-made answer in a test) simply shows without the
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Any
 
-_LEGAL_FORM = re.compile(r",?\s*\b(?:Inc|Co|Ltd|Mfg|Corp)\b\.?")
+from corpus.translations import without_legal_form
 
 
 @lru_cache(maxsize=1)
@@ -45,7 +44,7 @@ def gloss_of(text: str) -> str:
 
 def name_en(name: str) -> str:
     """A company's or ward's English name (the project's), without the legal form; "" if none."""
-    return _LEGAL_FORM.sub("", gloss_of(name)).strip(" ,")
+    return without_legal_form(gloss_of(name))
 
 
 def display_name(name: str, lang: str) -> str:
