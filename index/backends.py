@@ -93,9 +93,10 @@ class GraphEncoder:
         self.prompts = dict(manifest["prompts"])
         self.dimension = int(manifest["dimension"])
         self.batch_size = batch_size
+        self._pad_id = int(manifest["pad_id"])
         self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         self._tokenizer.enable_truncation(int(manifest["max_seq_length"]))
-        self._tokenizer.enable_padding(pad_id=int(manifest["pad_id"]), pad_token=manifest["pad_token"])
+        self._tokenizer.enable_padding(pad_id=self._pad_id, pad_token=manifest["pad_token"])
         self._run = run
 
     def encode(self, texts: list[str], prompt: str, task: str) -> np.ndarray:
@@ -114,21 +115,13 @@ class GraphEncoder:
         return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
 
-class PackedEncoder:
-    """The packed graph (index.export, onnx-embed8): texts share rows, each pooled on its own."""
+class PackedEncoder(GraphEncoder):
+    """The packed graph (index.export, onnx-embed8): texts share rows, each pooled on its own.
+    Runs are sized by tokens (index.packing), not by ``batch_size``."""
 
     def __init__(self, folder: Path, run: Any, batch_size: int = 32) -> None:
-        from tokenizers import Tokenizer
-
-        manifest = read_manifest(folder)
-        self.prompts = dict(manifest["prompts"])
-        self.dimension = int(manifest["dimension"])
-        self.batch_size = batch_size
-        self._pad_id = int(manifest["pad_id"])
-        self._tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self._tokenizer.enable_truncation(int(manifest["max_seq_length"]))
-        self._tokenizer.no_padding()
-        self._run = run
+        super().__init__(folder, run, batch_size)
+        self._tokenizer.no_padding()  # rows are laid out by index.packing
 
     def encode(self, texts: list[str], prompt: str, task: str) -> np.ndarray:
         from index.packing import mean_pooled, rows_of, runs_of
