@@ -188,7 +188,7 @@ def openvino_encoder(folder: Path, file: str, threads: int) -> GraphEncoder:
 
 
 def read_manifest(folder: Path) -> dict[str, Any]:
-    from index.export import MANIFEST
+    from index.graphs import MANIFEST
 
     return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
 

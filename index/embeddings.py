@@ -223,7 +223,8 @@ def _load_encoder(
 
         return TorchEncoder(load_sentence_transformer(model_path))
     from index.backends import onnx_encoder, openvino_encoder, packed_encoder
-    from index.export import FILES, provision_backend
+    from index.export import provision_backend
+    from index.graphs import FILES
 
     folder = provision_backend(model_path, backend, cache_dir, progress)
     makers = {"onnx-embed8": packed_encoder, "onnx": onnx_encoder, "onnx-int8": onnx_encoder}

@@ -13,7 +13,8 @@ from langchain_core.embeddings import Embeddings
 
 from index.backends import BACKENDS, DEFAULT_BACKEND, check_backend
 from index.errors import EmbeddingModelError, IndexStoreError
-from index.export import FILES, MANIFEST, export_dir
+from index.export import export_dir
+from index.graphs import FILES, MANIFEST
 from index.store import ChunkStore, StoreConfig
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
