@@ -32,9 +32,8 @@ _NUMBER = {
     "fifth": 5,
 }
 _NUMERAL = re.compile(r"[ⅠⅡⅢⅣⅤ]")  # looked for before NFKC, which spells them as Latin letters
-_STRATEGY = re.compile(
-    r"([ⅠⅡⅢⅣⅤ])"
-    r"|(?:戦略|strategy|第)\s*\(?\s*(iii|ii|iv|i|v|[1-5]|[一二三四五])(?![0-9a-z])"
+_STRATEGY = re.compile(  # read after NFKC
+    r"(?:戦略|strategy|第)\s*\(?\s*(iii|ii|iv|i|v|[1-5]|[一二三四五])(?![0-9a-z])"
     r"|(first|second|third|fourth|fifth)\s+strategy",
     re.I,
 )
@@ -56,9 +55,7 @@ def asked_strategy(text: str) -> str | None:
     m = _STRATEGY.search(unicodedata.normalize("NFKC", text))
     if not m:
         return None
-    if m.group(1):
-        return m.group(1)
-    raw = (m.group(2) or m.group(3)).lower()
+    raw = (m.group(1) or m.group(2)).lower()
     n = int(raw) if raw.isdigit() else _NUMBER[raw]
     return NUMERALS[n - 1]
 
