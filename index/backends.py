@@ -22,6 +22,7 @@ from typing import Any, Protocol
 import numpy as np
 
 from index.errors import EmbeddingModelError
+from index.packing import mean_pooled, rows_of, runs_of
 
 BACKENDS = ("torch", "onnx", "onnx-int8", "onnx-embed8", "openvino", "openvino-int8")
 ENV_BACKEND = "SMENAVI_EMBEDDING_BACKEND"
@@ -116,7 +117,7 @@ class GraphEncoder:
 
 
 class PackedEncoder(GraphEncoder):
-    """The packed graph (index.export, onnx-embed8): texts share rows, each pooled on its own.
+    """The packed graph (index.graphs, onnx-embed8): texts share rows, each pooled on its own.
     Runs are sized by tokens (index.packing), not by ``batch_size``."""
 
     def __init__(self, folder: Path, run: Any, batch_size: int = 32) -> None:
@@ -124,8 +125,6 @@ class PackedEncoder(GraphEncoder):
         self._tokenizer.no_padding()  # rows are laid out by index.packing
 
     def encode(self, texts: list[str], prompt: str, task: str) -> np.ndarray:
-        from index.packing import mean_pooled, rows_of, runs_of
-
         if not texts:
             return np.zeros((0, self.dimension), np.float32)
         # the pooling averages over every token, prompt included, as the model's does
