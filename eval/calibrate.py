@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -108,7 +108,8 @@ MAX_ROUNDS = 4
 
 
 def run_calibrate(write: bool, bot_options: Sequence[str], models: bool = False) -> int:
-    from bot.calibration import CALIBRATION_FILE, load_calibration
+    from bot.calibration import CALIBRATION_FILE, Calibration, load_calibration
+    from bot.engine import Recommender
     from eval.bot_options import settings_from_argv
 
     settings = settings_from_argv(bot_options)
@@ -117,11 +118,18 @@ def run_calibrate(write: bool, bot_options: Sequence[str], models: bool = False)
         from eval.model_selection import select_models
 
         data["strength"], data["token_weight"] = select_models(settings)
+    # the thresholds below are fitted on the models just chosen, written or not
+    rec = Recommender.load(
+        settings,
+        progress=lambda m: print(f"[calibrate] {m}", file=sys.stderr),
+        calibration=Calibration.model_validate(data),
+    )
     # Which dev cases read as problems depends on the decline and topic thresholds being
     # fitted, so fit again on the result until nothing moves: the calibration is then a fixed
-    # point of the dev cases, whatever file it started from.
+    # point of the dev cases, whatever file it started from. Only thresholds change between
+    # rounds, so the loaded engine serves every round with its calibration replaced.
     for _ in range(MAX_ROUNDS):
-        fitted, counts = _fit(settings, data)
+        fitted, counts = _fit(replace(rec, calibration=Calibration.model_validate(data)), data)
         if fitted == data:
             break
         data = fitted
@@ -135,18 +143,11 @@ def run_calibrate(write: bool, bot_options: Sequence[str], models: bool = False)
     return 0
 
 
-def _fit(settings: Any, data: dict[str, Any]) -> tuple[dict[str, Any], tuple[int, int]]:
-    """The thresholds fitted on the dev cases as the engine reads them under ``data``."""
-    from bot.calibration import Calibration
-    from bot.engine import Recommender
+def _fit(rec: Any, data: dict[str, Any]) -> tuple[dict[str, Any], tuple[int, int]]:
+    """The thresholds fitted on the dev cases as ``rec`` reads them (its calibration: ``data``)."""
     from bot.present import Thresholds
     from eval.gold import load_gold
 
-    rec = Recommender.load(
-        settings,
-        progress=lambda m: print(f"[calibrate] {m}", file=sys.stderr),
-        calibration=Calibration.model_validate(data),
-    )
     out = {**data, "decline_min": {}, "content_min": {}}
     scope, problems, out["topic_min"] = _record(rec, load_gold(["dev"]))
     for lang in ("ja", "en"):
