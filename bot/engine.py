@@ -134,14 +134,15 @@ class Recommender:
             (a for a in reversed(earlier) if a.in_scope and (a.primary or a.primary_programs)), None
         )
         vector, words, kind = reading.vector, reading.tokens, reading.kind
-        if kind == "filler" and previous and self.models.intents.ranked(vector, words)[0][0] == "programs":
+        intent = self.models.intents.ranked(vector, words)[0][0] if kind == "filler" and previous else None
+        if intent == "programs":
             kind = "followup"  # 「何か使える支援ある？」 after an answer asks about what it showed
         if kind in ("followup", "filler") and not (kind == "followup" and previous):
             # nothing asked in so many words, yet a clear topic ("ランサムウェア…どうしよ") is a problem
             top = self.models.directions.ranked(vector, words)[0][1]
             kind = "problem" if top >= self.calibration.topic_min else kind
         if kind == "followup":
-            return self._followup(message, reading, previous) if previous else ask_back(text, lang)
+            return self._followup(message, reading, previous, intent) if previous else ask_back(text, lang)
         if kind == "filler":
             return ask_back(text, lang)
         if kind == "instruction":
@@ -273,14 +274,14 @@ class Recommender:
         )
         return answer_case(draft, message.text, *question)
 
-    def _followup(self, message: Message, reading: Reading, previous: Answer) -> Answer:
+    def _followup(self, message: Message, reading: Reading, previous: Answer, intent: str | None) -> Answer:
         draft = Draft(message.lang, self.corpus, self.passages)
         if previous.type == "survey":
             table = previous.survey[0].table if previous.survey else None
             return self._survey(draft, message, reading, table)
         if previous.type == "case":
             return self._case(draft, message, reading, about=previous.query)
-        intent = self.models.intents.ranked(reading.vector, reading.tokens)[0][0]
+        intent = intent or self.models.intents.ranked(reading.vector, reading.tokens)[0][0]  # not ranked yet
         shown = {d.title for d in previous.directions[: previous.primary]}
         # 「海外の方を詳しく」 names one of the shown directions in its own words
         focus = next(

@@ -67,9 +67,9 @@ def clause_problems(examples: Examples) -> list[tuple[str, str]]:
     return out
 
 
-def type_set(examples: Examples) -> TrainingSet:
+def type_set(examples: Examples, pairs: list[tuple[str, str]] | None = None) -> TrainingSet:
     items = examples.items
-    clauses = [text for text, _ in clause_problems(examples)]
+    clauses = [text for text, _ in (clause_problems(examples) if pairs is None else pairs)]
     return TrainingSet(
         "types",
         tuple([*(e.text for e in items), *clauses]),
@@ -77,11 +77,13 @@ def type_set(examples: Examples) -> TrainingSet:
     )
 
 
-def direction_set(examples: Examples, corpus: Corpus) -> TrainingSet:
+def direction_set(
+    examples: Examples, corpus: Corpus, pairs: list[tuple[str, str]] | None = None
+) -> TrainingSet:
     singles = _single_problems(examples)
     texts = [_problem_text(e) for e in singles]
     labels = [e.directions[0] for e in singles]
-    for text, direction in clause_problems(examples):
+    for text, direction in clause_problems(examples) if pairs is None else pairs:
         texts.append(text)
         labels.append(direction)
     for strategy in corpus.document.strategies:
@@ -114,11 +116,12 @@ def about_set(examples: Examples) -> TrainingSet:
 
 
 def all_sets(examples: Examples, corpus: Corpus) -> tuple[list[TrainingSet], MultiLabelSet]:
+    pairs = clause_problems(examples)  # split once: both sets read the same clauses
     return (
         [
             about_set(examples),
-            type_set(examples),
-            direction_set(examples, corpus),
+            type_set(examples, pairs),
+            direction_set(examples, corpus, pairs),
             labelled_set(examples, "tables", "survey", "table"),
             labelled_set(examples, "asks", "survey", "ask"),
             labelled_set(examples, "parts", "structure", "part"),
