@@ -28,12 +28,21 @@ def clean_query(raw: str, max_chars: int) -> CleanQuery:
     return CleanQuery(text, notices)
 
 
+_TRUNCATED = "質問が長すぎるため"
+
+
 def truncation_notice(max_chars: int) -> str:
     """The notice on an answer to a message cut to its first ``max_chars`` characters."""
     return (
-        f"質問が長すぎるため、最初の{max_chars:,}文字だけで検索しました。"
+        f"{_TRUNCATED}、最初の{max_chars:,}文字だけで検索しました。"
         f" / Your message was long; only its first {max_chars:,} characters were used."
     )
+
+
+def is_truncation_notice(notice: str) -> bool:
+    """Whether a notice is :func:`truncation_notice`'s (a caller that also cut the message
+    keeps one notice, the one that says what the answer read)."""
+    return notice.startswith(_TRUNCATED)
 
 
 def detect_lang(text: str) -> str:

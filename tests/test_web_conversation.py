@@ -9,9 +9,10 @@ import sample_answers as sa
 
 from bot.errors import EmptyQuestion
 from bot.models import Answer
+from bot.text import truncation_notice
 from web.conversation import Conversation, message_lang, take_turn
 from web.engine_slot import StillStarting
-from web.limits import clean_message
+from web.limits import clean_message, with_page_notices
 
 # -- the server's message limit -------------------------------------------------------------------
 
@@ -20,6 +21,14 @@ def test_messages_over_the_limit_are_cut_with_a_notice() -> None:
     message = clean_message("あ" * 1_700_000, 10_000)
     assert len(message.text) == 10_000 and "10,000" in message.notices[0]
     assert clean_message("short", 10_000).notices == []
+
+
+def test_a_message_cut_by_the_page_and_by_the_engine_gets_one_notice() -> None:
+    page = clean_message("あ" * 20_000, 10_000)
+    engine_cut = [truncation_notice(2_000), "other"]
+    assert with_page_notices(page, engine_cut) == engine_cut  # the engine's says what was read
+    assert with_page_notices(page, ["other"]) == [*page.notices, "other"]
+    assert with_page_notices(clean_message("short", 10_000), ["other"]) == ["other"]
 
 
 def test_lone_surrogates_and_nul_never_reach_the_session() -> None:

@@ -16,7 +16,7 @@ from web.conversation import MAX_TURNS
 from web.engine_slot import EngineSlot, StillStarting
 from web.insights import QuestionLog
 from web.labels import LANGS
-from web.limits import clean_message
+from web.limits import clean_message, with_page_notices
 
 log = logging.getLogger("smenavi.app")
 
@@ -43,7 +43,7 @@ def make_ask(engine: EngineSlot, limit: int, questions: QuestionLog) -> Callable
         except Exception:
             log.exception("answering an API question failed")
             return error_json("internal error", message.text)
-        answer.notices = message.notices + answer.notices
+        answer.notices = with_page_notices(message, answer.notices)
         questions.record(answer)
         return answer.to_json()
 

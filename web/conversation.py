@@ -19,7 +19,7 @@ from bot.models import Answer
 from bot.text import detect_lang
 from web.engine_slot import Asker, StillStarting
 from web.labels import load_ui
-from web.limits import clean_message
+from web.limits import clean_message, with_page_notices
 from web.render import render_answer, render_message, render_user
 
 log = logging.getLogger("smenavi.app")
@@ -87,7 +87,7 @@ def take_turn(
     try:
         # a message with no letters (markup, symbols) is answered in the page's language
         answer = bot.ask(text, conv.answers(), None if has_words(text) else lang)
-        answer.notices = message.notices + answer.notices
+        answer.notices = with_page_notices(message, answer.notices)
         explained = any('class="sn-explain"' in t.html for t in conv.turns)  # once per conversation
         turn = Turn(text, render_answer(answer, explain=not explained), answer)
     except EmptyQuestion:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot.text import is_truncation_notice
 from web.labels import load_ui
 
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -32,3 +33,11 @@ def clean_message(raw: object, limit: int, lang: str = "ja") -> Message:
         notices.append(load_ui().for_lang(lang).message_truncated.format(limit=f"{limit:,}"))
     text = _SURROGATE.sub("\ufffd", text).replace(_NUL, "")
     return Message(text, notices)
+
+
+def with_page_notices(page: Message, notices: list[str]) -> list[str]:
+    """The page's notices before the answer's; when the engine cut the message shorter still,
+    its notice alone says what was read, so the page's cut is not reported twice."""
+    if any(is_truncation_notice(n) for n in notices):
+        return notices
+    return [*page.notices, *notices]
