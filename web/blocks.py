@@ -16,7 +16,16 @@ from dataclasses import dataclass
 from bot.models import Answer, Item, Section
 from web.display import esc
 from web.document import gloss_of
-from web.fragments import by_ref, cites, gloss_html, item_html, list_html, section_html
+from web.fragments import (
+    by_ref,
+    cites,
+    gloss_html,
+    is_headed,
+    is_year_table,
+    item_html,
+    list_html,
+    section_html,
+)
 from web.labels import LangUi
 
 HIT = ' class="sn-hit"'
@@ -47,7 +56,7 @@ def read_tables(section: Section) -> list[YearTable] | None:
     """The section's year blocks as tables; None when it is not a table (a figure, a profile)."""
     tables = []
     for group in by_ref(section.items):
-        if ":" not in group[0].ref or len(group) < 2:
+        if not is_year_table(group):
             return None
         rows = [_row(i) for i in group[1:]]
         if not all(rows):
@@ -117,18 +126,12 @@ def survey_html(section: Section, answer: Answer, ui: LangUi) -> str:
     return section_html("sn-survey sn-survey-table", section.title, body)
 
 
-def _is_head(group: Sequence[Item]) -> bool:
-    """A group's first line names what the rest are about (a direction title before its items)."""
-    first = group[0]
-    return len(group) > 1 and (first.text == first.ref or not first.quote)
-
-
 def grouped_html(section: Section, ui: LangUi, lang: str, cls: str) -> str:
     """Items under their heads (a direction and its items); loose items as one list."""
     blocks: list[str] = []
     loose: list[str] = []
     for group in by_ref(section.items):
-        if not _is_head(group):
+        if not is_headed(group):
             loose += [item_html(i, ui, lang) for i in group]
             continue
         if loose:

@@ -68,6 +68,17 @@ def by_ref(items: Sequence[Item]) -> list[list[Item]]:
     return groups
 
 
+def is_headed(group: Sequence[Item]) -> bool:
+    """A group's first line names what the rest are about (a direction title before its items)."""
+    first = group[0]
+    return len(group) > 1 and (first.text == first.ref or not first.quote)
+
+
+def is_year_table(group: Sequence[Item]) -> bool:
+    """A survey year's block: its head (ref ``table:year``) and its rows."""
+    return ":" in group[0].ref and len(group) > 1
+
+
 def cite_index(items: Sequence[Item]) -> dict[str, Item]:
     """A section's quoted items by their text, for cards built from the matches."""
     out: dict[str, Item] = {}

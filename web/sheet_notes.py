@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from bot.models import Answer, Item, Section
 from web.display import rejoin
-from web.fragments import by_ref
+from web.fragments import by_ref, is_headed, is_year_table
 from web.labels import load_ui
 from web.presented import presented_directions, sections_of
 
@@ -51,7 +51,7 @@ def _groups(section: Section, kind: str) -> list[Note]:
     out = []
     for group in by_ref(section.items):
         head = group[0]
-        if len(group) > 1 and (not head.quote or head.text == head.ref):
+        if is_headed(group):
             out.append(Note(kind, line_text(head), tuple(line_text(i) for i in group[1:])))
         else:
             out += [Note(kind, line_text(i)) for i in group]
@@ -60,7 +60,7 @@ def _groups(section: Section, kind: str) -> list[Note]:
 
 def _survey(section: Section, answer: Answer) -> list[Note]:
     groups = by_ref(section.items)
-    if all(":" in g[0].ref and len(g) > 1 for g in groups):  # a table per year
+    if all(is_year_table(g) for g in groups):
         return [Note("survey", g[0].text, tuple(line_text(i) for i in g[1:])) for g in groups]
     return [] if answer.survey else [Note("survey", line_text(i)) for i in section.items]
 
