@@ -39,15 +39,21 @@ class Group:
 
     def items(self) -> list[tuple[str, str, str]]:
         """(key, kind, text) of every removable item, in sheet order."""
-        notes = [(f"{self.key}/note/{n.key}", n.kind, n.label()) for n in self.notes]
-        out = [(f"{self.key}/lead/lead", "lead", self.lead)] if self.lead else []
+        k = self.key
+        notes = [(item_key(k, "note", n.key), n.kind, n.label()) for n in self.notes]
+        out = [(item_key(k, "lead", "lead"), "lead", self.lead)] if self.lead else []
         out += [n for n in notes if n[1] == "not_covered"]
-        out += [(f"{self.key}/direction/{d.title}", "direction", d.title) for d in self.directions]
-        out += [(f"{self.key}/program/{p.name}", "program", p.name) for p in self.programs]
-        out += [(f"{self.key}/survey/{survey_key(f)}", "survey", f.label) for f in self.survey]
+        out += [(item_key(k, "direction", d.title), "direction", d.title) for d in self.directions]
+        out += [(item_key(k, "program", p.name), "program", p.name) for p in self.programs]
+        out += [(item_key(k, "survey", survey_key(f)), "survey", f.label) for f in self.survey]
         out += [n for n in notes if n[1] != "not_covered"]
-        out += [(f"{self.key}/citation/{c.chunk_id}", "citation", c.text) for c in self.citations]
+        out += [(item_key(k, "citation", c.chunk_id), "citation", c.text) for c in self.citations]
         return out
+
+
+def item_key(group_key: str, kind: str, name: str) -> str:
+    """A removable item's key on the desk: its group, its kind and what it names."""
+    return f"{group_key}/{kind}/{name}"
 
 
 @dataclass(frozen=True)
@@ -114,7 +120,7 @@ def curate(sheet: Sheet, removed: Iterable[str] = (), memos: Mapping[str, str] |
     gone, memos = set(removed), memos or {}
 
     def keep(group: Group, kind: str, name: str) -> bool:
-        return f"{group.key}/{kind}/{name}" not in gone
+        return item_key(group.key, kind, name) not in gone
 
     groups = tuple(
         replace(
