@@ -223,6 +223,22 @@ def test_which_strategy_a_direction_is_in_answers_with_that_strategy() -> None:
     assert q.part == "strategies" and q.strategy is None
 
 
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_where_a_topic_belongs_presents_its_direction_and_names_the_strategy(lang: str) -> None:
+    growth = [("成長産業分野への進出", 0.7)]
+    q = read_structure_question(CORPUS, "水素の研究はどの方向性？", STRATEGIES, growth)
+    assert (q.part, q.strategy, q.located) == ("directions", "Ⅱ", "成長産業分野への進出")
+    a = answer_structure(draft(lang), "q", q)
+    assert a.primary == 1 and a.directions[0].title == "成長産業分野への進出"
+    first = a.lead.split("。")[0] if lang == "ja" else a.lead.split(". ")[0]
+    assert "成長産業分野への進出" in first and "Ⅱ" in first
+    # its neighbours are context, listed under the strategy, not presented as matches
+    listed = {i.ref for sec in a.sections for i in sec.items}
+    assert {x.title for x in DOC.strategy("Ⅱ").directions} <= listed
+    named = read_structure_question(CORPUS, "戦略Ⅱの方向性は？", STRATEGIES, growth)
+    assert named.located is None  # a strategy asked by name: all its directions are the answer
+
+
 def test_a_question_naming_one_strategy_gets_its_likeliest_part_not_the_list_of_five() -> None:
     q = read_structure_question(CORPUS, "地域経済の戦略（Ⅳ）の課題をざっと", STRATEGIES, [])
     assert (q.part, q.strategy) == ("issues", "Ⅳ")

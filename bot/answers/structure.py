@@ -46,6 +46,9 @@ class StructureQuestion:
     part: str
     strategy: str | None  # numeral
     direction: str | None
+    # "which strategy is 水素 in?": the direction the question's topic falls under, which the
+    # strategy was read from; that direction is the answer, its neighbours only context
+    located: str | None = None
 
 
 def asked_strategy(text: str) -> str | None:
@@ -89,15 +92,16 @@ def read_structure_question(
         part = next((q for q, _ in parts if q in PER_STRATEGY), "directions")
     elif part == "strategies" and direction is not None:
         part = "directions"  # "which strategy is GX/DX in?": that strategy, with its directions
+    located = None
     if numeral is None and part in PER_STRATEGY:
-        numeral = (
-            corpus.document.strategy_of(direction).numeral
-            if direction is not None
-            else likely_strategy(corpus, directions)
-        )
+        if direction is not None:
+            numeral = corpus.document.strategy_of(direction).numeral
+            located = direction if part == "directions" else None
+        else:
+            numeral = likely_strategy(corpus, directions)
     if part == "direction_items" and direction is None:
         part = "directions"
-    return StructureQuestion(part, numeral, direction if part == "direction_items" else None)
+    return StructureQuestion(part, numeral, direction if part == "direction_items" else None, located)
 
 
 def _strategy_items(d: Draft, s: Strategy, part: str) -> list[Item]:
@@ -134,9 +138,11 @@ def _per_strategy(d: Draft, q: StructureQuestion) -> str:
                 for x in s.directions
             ]
         )
-        return d.w.say(
-            "structure.lead_directions", strategy=d.strategy(s.numeral), titles=titles, n=len(s.directions)
-        )
+        named = {"strategy": d.strategy(s.numeral), "titles": titles, "n": len(s.directions)}
+        if q.located is None:
+            return d.w.say("structure.lead_directions", **named)
+        gloss = d.corpus.gloss(q.located)
+        return d.w.say("structure.lead_located", direction=q.located, direction_en=gloss, **named)
     n = len(_strategy_items(d, s, q.part))
     return d.w.say(f"structure.lead_{q.part}", strategy=d.strategy(s.numeral), n=n)
 
@@ -147,7 +153,7 @@ def answer_structure(d: Draft, query: str, q: StructureQuestion) -> Answer:
     if q.part in PER_STRATEGY:
         lead = _per_strategy(d, q)
         if q.part == "directions" and q.strategy:
-            presented = [x.title for x in doc.strategy(q.strategy).directions]
+            presented = [q.located] if q.located else [x.title for x in doc.strategy(q.strategy).directions]
     elif q.part == "direction_items" and q.direction:
         s = doc.strategy_of(q.direction)
         x = next(x for x in s.directions if x.title == q.direction)
