@@ -60,6 +60,9 @@ class Example(BaseModel):
     # followup
     intent: str | None = None
     n: int | None = None
+    # only means something after an answer ("事例は？", "女性起業の件で使えるのは？"): it teaches
+    # which follow-up it is, not what type of message it would be on its own
+    in_context: bool = False
 
 
 @dataclass(frozen=True)

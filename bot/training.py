@@ -68,7 +68,7 @@ def clause_problems(examples: Examples) -> list[tuple[str, str]]:
 
 
 def type_set(examples: Examples, pairs: list[tuple[str, str]] | None = None) -> TrainingSet:
-    items = examples.items
+    items = [e for e in examples.items if not e.in_context]
     clauses = [text for text, _ in (clause_problems(examples) if pairs is None else pairs)]
     return TrainingSet(
         "types",
