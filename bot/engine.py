@@ -18,11 +18,18 @@ from typing import Any
 import numpy as np
 
 from bot import llm
-from bot.answers.case_question import read_case_question
+from bot.answers.case_question import names_a_case, read_case_question
 from bot.answers.cases import answer_case
 from bot.answers.decline import ask_back, decline_instruction, decline_markup, decline_topic
 from bot.answers.entities import Entity
-from bot.answers.followup import answer_followup, asked_position
+from bot.answers.followup import (
+    answer_followup,
+    asked_position,
+    last_shown,
+    shown_directions,
+    shown_programs,
+    shown_table,
+)
 from bot.answers.problem import Uncovered, answer_problem
 from bot.answers.problem_question import read_problem
 from bot.answers.structure import answer_structure, read_structure_question
@@ -130,13 +137,14 @@ class Recommender:
         if message.markup_only:
             return decline_markup(text, lang)
         reading = self.read(message)
-        previous = next(
-            (a for a in reversed(earlier) if a.in_scope and (a.primary or a.primary_programs)), None
-        )
+        previous = last_shown(earlier)
         vector, words, kind = reading.vector, reading.tokens, reading.kind
         intent = self.models.intents.ranked(vector, words)[0][0] if kind == "filler" and previous else None
-        if intent == "programs":
+        if intent is not None:
             kind = "followup"  # 「何か使える支援ある？」 after an answer asks about what it showed
+        shown = shown_directions(previous) if previous is not None and previous.type == "problem" else []
+        if kind == "case" and shown and not names_a_case(self.models, self.entities, message.search, reading):
+            kind, intent = "followup", "cases"  # "did anyone actually use that?"
         if kind in ("followup", "filler") and not (kind == "followup" and previous):
             # nothing asked in so many words, yet a clear topic ("ランサムウェア…どうしよ") is a problem
             top = self.models.directions.ranked(vector, words)[0][1]
@@ -157,9 +165,8 @@ class Recommender:
         if kind == "structure":
             parts = self.models.parts.ranked(vector, words)
             directions = self.models.directions.ranked(vector, words)
-            return answer_structure(
-                draft, text, read_structure_question(self.corpus, message.search, parts, directions)
-            )
+            question = read_structure_question(self.corpus, message.search, parts, directions, shown)
+            return answer_structure(draft, text, question)
         if kind == "case":
             return self._case(draft, message, reading)
         return self._problem(draft, message, reading)
@@ -277,10 +284,11 @@ class Recommender:
     def _followup(self, message: Message, reading: Reading, previous: Answer, intent: str | None) -> Answer:
         draft = Draft(message.lang, self.corpus, self.passages)
         if previous.type == "survey":
-            table = previous.survey[0].table if previous.survey else None
-            return self._survey(draft, message, reading, table)
-        if previous.type == "case":
-            return self._case(draft, message, reading, about=previous.query)
+            return self._survey(draft, message, reading, shown_table(previous))
+        if previous.type == "case":  # the companies and programs it showed, in the document's names
+            names = [i.ref for sec in previous.sections if sec.kind == "cases" for i in sec.items]
+            about = " ".join(dict.fromkeys([previous.query, *names, *shown_programs(previous)]))
+            return self._case(draft, message, reading, about=about)
         intent = intent or self.models.intents.ranked(reading.vector, reading.tokens)[0][0]  # not ranked yet
         shown = {d.title for d in previous.directions[: previous.primary]}
         # 「海外の方を詳しく」 names one of the shown directions in its own words

@@ -328,3 +328,14 @@ def test_problem_answer_with_a_program_leads_with_it_and_its_company() -> None:
     assert "贈与税はいくら" not in a.answer  # the owner's words are never quoted back
     assert [s.kind for s in a.sections][:2] == ["programs", "directions"]
     cites_are_verbatim(a)
+
+
+def test_a_follow_up_refers_to_the_latest_answer_that_showed_something() -> None:
+    from bot.answers.followup import last_shown
+
+    survey = Answer("q1", "ja", True, type="survey")  # a table shows no direction, yet counts
+    problem = Answer("q2", "ja", True, type="problem", primary=1)
+    declined = Answer("q3", "ja", False, type="out_of_scope")
+    vague = Answer("q4", "ja", True, type="problem")
+    assert last_shown([problem, survey, declined, vague]) is survey
+    assert last_shown([survey, problem]) is problem and last_shown([declined, vague]) is None

@@ -139,6 +139,30 @@ def test_a_general_ask_for_support_after_an_answer_is_about_what_it_showed(recom
     assert not shown(alone)
 
 
+def test_questions_naming_nothing_after_an_answer_are_about_what_it_showed(recommender):
+    first = recommender.ask("海外に工場を持ちたいと考えている")
+    assert shown(first)[0] == OVERSEAS
+    companies = {c.company for c in recommender.corpus.document.cases}
+    cases = recommender.ask("Has any company actually done it with Tokyo's help?", [first])
+    used = {c.company for p in programs(cases) for c in recommender.corpus.document.cases_using(p)}
+    assert cases.type == "case" and programs(cases) and used < companies  # not the list of all five
+    where = recommender.ask("5つの戦略のうち、どれに入る話？", [first])
+    assert where.type == "structure" and shown(where) == [OVERSEAS]
+    strategy = recommender.corpus.document.strategy_of(OVERSEAS)
+    assert strategy.heading in where.lead.split("。")[1] or strategy.numeral in where.lead.split("。")[0]
+    how = recommender.ask("で、どうすればいい？", [first])  # a general ask, no longer "what is the matter?"
+    assert how.in_scope and shown(how) == [OVERSEAS]
+
+
+def test_a_survey_follow_up_keeps_the_table_it_was_shown(recommender):
+    from bot.answers.followup import shown_table
+
+    first = recommender.ask("What are the top management issues in the survey?")
+    assert shown_table(first) == "management_issues"
+    again = recommender.ask("and the year before?", [first])
+    assert again.type == "survey" and shown_table(again) == "management_issues"
+
+
 def test_a_new_topic_after_an_answer_starts_fresh(recommender):
     first = recommender.ask("海外に自社の商品を売り込みたい")
     a = recommender.ask("ところで、後継者がいないのも悩みです", [first])

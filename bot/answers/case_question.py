@@ -34,6 +34,14 @@ def best_passage(case: Case, reading: Reading, aspect: str, vectors: dict[str, n
     return max(passages_of(case), key=score)[1]
 
 
+def names_a_case(models: Classifiers, known: tuple[Entity, ...], text: str, reading: Reading) -> bool:
+    """Whether a case question names or describes its company or program itself; one that does
+    not ("did anyone actually use that?"), asked after an answer, means what that answer showed."""
+    if named(text, known, places=True):
+        return True
+    return models.about.ranked(reading.vector, reading.tokens)[0][1] >= ABOUT_MIN
+
+
 def read_case_question(
     corpus: Corpus,
     models: Classifiers,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 
 from bot.answers.problem import direction_items, program_items
 from bot.answers.survey import context_facts, fact_item
@@ -30,6 +31,25 @@ def asked_position(text: str) -> int | None:
         return -1
     raw = m.group(1) or m.group(2).lower()
     return int(raw) if raw.isdigit() else _KANJI.get(raw) or _WORDS[raw]
+
+
+def last_shown(earlier: Sequence[Answer]) -> Answer | None:
+    """The latest answer a follow-up can refer to: one that showed directions or programs, or
+    answered about the survey or a company."""
+    return next(
+        (
+            a
+            for a in reversed(earlier)
+            if a.in_scope and (a.primary or a.primary_programs or a.type in ("survey", "case"))
+        ),
+        None,
+    )
+
+
+def shown_table(prev: Answer) -> str | None:
+    """The survey table an answer showed (its figures, or the rows of its table)."""
+    facts = [*prev.survey, *(i.fact for sec in prev.sections for i in sec.items if i.fact)]
+    return facts[0].table if facts else None
 
 
 def shown_directions(prev: Answer) -> list[str]:
@@ -81,11 +101,14 @@ def _cases_of(d: Draft, directions: list[str], programs: list[str]) -> tuple[str
 
 
 def _survey_of(d: Draft, directions: list[str]) -> tuple[str, list[str]]:
+    """「同じ悩みの会社はどれくらい？」: the figure first, then its row under the survey."""
     facts = context_facts(d.corpus, directions)
-    d.add("survey", [fact_item(d, f) for f in facts])
+    items = [fact_item(d, f) for f in facts]
+    d.add("survey", items)
     first = directions[0] if directions else ""
     key = "followup.lead_survey" if facts else "followup.lead_no_survey"
-    return d.w.say(key, direction=first, direction_en=d.corpus.gloss(first)), []
+    figure = items[0].text if items else ""
+    return d.w.say(key, direction=first, direction_en=d.corpus.gloss(first), figure=figure), []
 
 
 def _detail_of(d: Draft, directions: list[str], programs: list[str]) -> tuple[str, list[str]]:

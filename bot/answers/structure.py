@@ -79,8 +79,11 @@ def read_structure_question(
     text: str,
     parts: Sequence[tuple[str, float]],
     directions: Sequence[tuple[str, float]],
+    shown: Sequence[str] = (),
 ) -> StructureQuestion:
-    """``parts`` and ``directions``: the models' readings of the question, best first."""
+    """``parts`` and ``directions``: the models' readings of the question, best first;
+    ``shown``: the directions the answer before presented, which a question naming none of
+    its own refers to ("which of the five strategies is that under?")."""
     numeral = asked_strategy(text)
     folded = unicodedata.normalize("NFKC", text)
     named = [t for t in corpus.document.direction_titles() if unicodedata.normalize("NFKC", t) in folded]
@@ -101,6 +104,8 @@ def read_structure_question(
             numeral = likely_strategy(corpus, directions)
     if part == "direction_items" and direction is None:
         part = "directions"
+    if part == "strategies" and numeral is None and direction is None and shown:
+        located = shown[0]  # the five strategies, and which of them the shown direction is in
     return StructureQuestion(part, numeral, direction if part == "direction_items" else None, located)
 
 
@@ -183,9 +188,14 @@ def answer_structure(d: Draft, query: str, q: StructureQuestion) -> Answer:
         lead = d.w.say("structure.lead_open_questions", n=len(items))
     else:  # the five strategies
         d.add("structure", [d.quote(s.heading, ref=s.numeral) for s in doc.strategies])
-        lead = d.w.say(
-            "structure.lead_strategies", titles=d.w.join([d.strategy(s.numeral) for s in doc.strategies])
-        )
+        titles = d.w.join([d.strategy(s.numeral) for s in doc.strategies])
+        lead = d.w.say("structure.lead_strategies", titles=titles)
+        if q.located:
+            where = d.strategy(doc.strategy_of(q.located).numeral)
+            gloss = corpus.gloss(q.located)
+            lead = d.w.say("structure.lead_shown_in", direction=q.located, direction_en=gloss, strategy=where)
+            lead += d.w.say("structure.lead_strategies", titles=titles)
+            presented = [q.located]
     return d.finish(
         query,
         "structure",
