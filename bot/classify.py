@@ -140,6 +140,13 @@ def read_kinds(
         label = label_of(t, decline_min)
         if label == "filler" and topic is not None and topic(v, toks) >= topic_min:
             label = "problem"
+        elif (
+            label == "out_of_scope"
+            and t[label] < REPORT_MIN
+            and topic is not None
+            and topic(v, toks) >= topic_min
+        ):
+            label = "problem"  # "コロナで入れた在宅勤務が…": a clear topic, only weakly off it
         clauses.append(ClauseReading(text, v, toks, t, label))
     clauses, content = _content(clauses, content_min, topic, topic_min)
     every = tuple(t for c in clauses for t in c.tokens)

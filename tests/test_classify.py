@@ -1,0 +1,42 @@
+"""bot/classify.py: a message's kind from its clauses' kinds (no model: scripted type readings)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from bot.classify import read_kinds
+from bot.training import TYPES
+from bot.understand import read_message
+
+DECLINE_MIN = {"out_of_scope": 0.2, "instruction": 0.45}
+
+
+class Scripted:
+    """Type probabilities per clause, in the order the clauses are read."""
+
+    def __init__(self, *readings: dict[str, float]) -> None:
+        self.readings = list(readings)
+
+    def of(self, vector: np.ndarray, tokens: Sequence[str]) -> dict[str, float]:
+        return {k: 0.0 for k in TYPES} | self.readings.pop(0)
+
+
+def _read(text: str, types: Scripted, topic: float):
+    message = read_message(text, 2000, "ja", lambda s: s)
+    n = max(len(message.clauses), 1)
+    vectors = np.eye(n, 4, dtype=np.float32)
+    return read_kinds(
+        message, vectors[0], vectors, lambda t: [t], types, DECLINE_MIN, 0.0, lambda v, t: topic, 0.8
+    )
+
+
+def test_a_clear_topic_only_weakly_out_of_scope_is_a_problem() -> None:
+    weak = {"out_of_scope": 0.4, "problem": 0.37, "context": 0.18, "filler": 0.05}
+    assert _read("コロナで入れた在宅勤務、みんな出社に戻った", Scripted(weak), topic=0.93).kind == "problem"
+    assert _read("コロナで入れた在宅勤務、みんな出社に戻った", Scripted(dict(weak)), topic=0.5).kind == (
+        "out_of_scope"
+    )
+    sure = {"out_of_scope": 0.7, "problem": 0.2, "context": 0.05, "filler": 0.05}
+    assert _read("在宅勤務の残業代の計算方法は？", Scripted(sure), topic=0.93).kind == "out_of_scope"
