@@ -27,14 +27,14 @@ from bot.answers.followup import (
     asked_position,
     last_shown,
     shown_directions,
+    shown_fact,
     shown_programs,
-    shown_table,
 )
 from bot.answers.problem import Uncovered, answer_problem
 from bot.answers.problem_question import read_problem
 from bot.answers.structure import answer_structure, read_structure_question
 from bot.answers.survey import answer_survey
-from bot.answers.survey_question import RowMatcher, about_shown, read_survey_question
+from bot.answers.survey_question import RowMatcher, about_shown, about_shown_row, read_survey_question
 from bot.calibration import Calibration
 from bot.classify import Classifiers, Reading, read_kinds
 from bot.compose import Draft
@@ -42,7 +42,7 @@ from bot.errors import EmptyQuestion
 from bot.kana import KanaRestorer
 from bot.keywords import KeywordIndex, tokens
 from bot.lookup import Passages
-from bot.models import Answer
+from bot.models import Answer, SurveyFact
 from bot.present import ProblemEvidence, decide
 from bot.rank import retrieval_shares
 from bot.retrieve import Retrieval, retrieve
@@ -253,15 +253,18 @@ class Recommender:
         draft: Draft,
         message: Message,
         reading: Reading,
-        table: str | None = None,
+        shown: SurveyFact | None = None,
         about: Answer | None = None,
     ) -> Answer:
-        """``about``: the answer before, whose direction a question naming no row means
+        """``shown``: the figure of the survey answer before, whose table (and row) a follow-up
+        means; ``about``: the answer before, whose direction a question naming no row means
         (「同じ悩みの会社はどれくらい？」)."""
         m = self.models
-        tables = [(table, 1.0)] if table else m.tables.ranked(reading.vector, reading.tokens)
+        tables = [(shown.table, 1.0)] if shown else m.tables.ranked(reading.vector, reading.tokens)
         asks = m.asks.ranked(reading.vector, reading.tokens)
         question = read_survey_question(self.corpus, message.search, reading.vector, tables, asks, self.rows)
+        if shown is not None:
+            question = about_shown_row(question, shown.table, shown.label)
         if about is not None and about.type == "problem":
             question = about_shown(
                 self.corpus, question, [d.title for d in about.directions[: about.primary]]
@@ -284,7 +287,7 @@ class Recommender:
     def _followup(self, message: Message, reading: Reading, previous: Answer, intent: str | None) -> Answer:
         draft = Draft(message.lang, self.corpus, self.passages)
         if previous.type == "survey":
-            return self._survey(draft, message, reading, shown_table(previous))
+            return self._survey(draft, message, reading, shown_fact(previous))
         if previous.type == "case":  # the companies and programs it showed, in the document's names
             names = [i.ref for sec in previous.sections if sec.kind == "cases" for i in sec.items]
             about = " ".join(dict.fromkeys([previous.query, *names, *shown_programs(previous)]))

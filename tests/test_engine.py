@@ -155,12 +155,15 @@ def test_questions_naming_nothing_after_an_answer_are_about_what_it_showed(recom
 
 
 def test_a_survey_follow_up_keeps_the_table_it_was_shown(recommender):
-    from bot.answers.followup import shown_table
+    from bot.answers.followup import shown_fact
 
     first = recommender.ask("What are the top management issues in the survey?")
-    assert shown_table(first) == "management_issues"
+    top = shown_fact(first)
+    assert top is not None and top.table == "management_issues"
     again = recommender.ask("and the year before?", [first])
-    assert again.type == "survey" and shown_table(again) == "management_issues"
+    assert again.type == "survey" and (fact := shown_fact(again)) and fact.table == top.table
+    figure = recommender.ask("それ、前の年は何%だった？", [first])  # the row it led with, the year before
+    assert {(f.label, f.year) for f in figure.survey} >= {(top.label, "令和４年度")}
 
 
 def test_a_new_topic_after_an_answer_starts_fresh(recommender):

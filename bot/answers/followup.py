@@ -11,7 +11,7 @@ from bot.answers.problem import direction_items, program_items
 from bot.answers.survey import context_facts, fact_item
 from bot.compose import Draft
 from bot.matches import direction_match, program_match
-from bot.models import Answer
+from bot.models import Answer, SurveyFact
 
 _KANJI = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 _WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
@@ -46,10 +46,10 @@ def last_shown(earlier: Sequence[Answer]) -> Answer | None:
     )
 
 
-def shown_table(prev: Answer) -> str | None:
-    """The survey table an answer showed (its figures, or the rows of its table)."""
+def shown_fact(prev: Answer) -> SurveyFact | None:
+    """The survey figure an answer led with (its first figure, or the top row of its table)."""
     facts = [*prev.survey, *(i.fact for sec in prev.sections for i in sec.items if i.fact)]
-    return facts[0].table if facts else None
+    return facts[0] if facts else None
 
 
 def shown_directions(prev: Answer) -> list[str]:

@@ -90,7 +90,8 @@ def read_survey_question(
     table, ask = tables[0][0], asks[0][0]
     if rows.lexical(table, text)[1] < LEXICAL_MIN:
         # the owner names a row of another likely table ("営業とか売る力" is an issue, not a profile)
-        table = next((t for t, _ in tables[1:3] if rows.lexical(t, text)[1] >= LEXICAL_MIN), table)
+        # ... with more than half of its words: half of 「東京都」 is the 「都」 of 「都のアンケート」
+        table = next((t for t, _ in tables[1:3] if rows.lexical(t, text)[1] > LEXICAL_MIN), table)
     if table in ("overview",):
         return SurveyQuestion(table, ask, ())
     rank = asked_rank(text)
@@ -110,3 +111,11 @@ def about_shown(corpus: Corpus, question: SurveyQuestion, shown: Sequence[str]) 
     f = linked[0]
     ask = "share" if question.ask in ("top", "list", "count", "period", "purpose") else question.ask
     return replace(question, table=f.table, row=f.label, ask=ask, years=question.years or (f.year,))
+
+
+def about_shown_row(question: SurveyQuestion, table: str | None, row: str | None) -> SurveyQuestion:
+    """A survey follow-up naming no row of its own (「それ、前の年は？」) asks about the row the
+    answer before led with, in the same table — when it asks for a figure, not a ranking."""
+    if question.row is not None or row is None or question.table != table:
+        return question
+    return replace(question, row=row) if question.ask in ("change", "share", "rank") else question
