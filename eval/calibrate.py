@@ -35,36 +35,18 @@ HEADER = """\
 """
 
 
-def _record(rec: Any, cases: Sequence[Any]) -> tuple[list[ScopeCase], list[ProblemCase], float]:
-    """What each dev case's decisions read. The topic threshold is fitted first (from the
-    messages whose clauses ask nothing in so many words) and the decline cases then read
-    with it."""
+def _record(rec: Any, cases: Sequence[Any], topic_min: float) -> tuple[list[ScopeCase], list[ProblemCase]]:
+    """What each dev case's decisions read; the decline cases read with ``topic_min``."""
     from bot.classify import read_kinds
     from bot.keywords import tokens
     from bot.understand import read_message
 
-    cal = rec.calibration
     problems: list[ProblemCase] = []
-    quiet: list[tuple[float, bool]] = []  # (best direction of its general asks, should answer)
     encoded = []
     for case in cases:
         message = read_message(case.query, rec.settings.max_query_chars, None, rec.kana.restore)
         vector, clause_vectors = rec.encode(message)
         encoded.append((case, message, vector, clause_vectors))
-        lang = message.lang
-        raw = read_kinds(
-            message,
-            vector,
-            clause_vectors,
-            tokens,
-            rec.models.types,
-            cal.declines(lang),
-            cal.content_floor(lang),
-        )
-        asks = [c for c in raw.clauses if c.label in ("filler", "followup")]
-        if raw.kind in ("filler", "followup") and asks and not case.history:
-            top = max(rec._topic(c.vector, c.tokens) for c in [*asks, raw])
-            quiet.append((top, case.question_type == "problem" and bool(case.expected.directions)))
         reading = rec.read(message, (vector, clause_vectors))
         if case.question_type == "problem" and reading.kind == "problem" and not case.history:
             problems.append(
@@ -76,7 +58,6 @@ def _record(rec: Any, cases: Sequence[Any]) -> tuple[list[ScopeCase], list[Probl
                     case.category == "multi",
                 )
             )
-    topic_min = topic_threshold(quiet)
     scope = []
     for case, message, vector, clause_vectors in encoded:
 
@@ -87,7 +68,7 @@ def _record(rec: Any, cases: Sequence[Any]) -> tuple[list[ScopeCase], list[Probl
             return kind in ("out_of_scope", "instruction")
 
         scope.append(ScopeCase(case.id, message.lang, not case.expected.in_scope, declines))
-    return scope, problems, topic_min
+    return scope, problems
 
 
 def _topicless(rec: Any) -> list[float]:
@@ -149,10 +130,12 @@ def _fit(rec: Any, data: dict[str, Any]) -> tuple[dict[str, Any], tuple[int, int
     from eval.gold import load_gold
 
     out = {**data, "decline_min": {}, "content_min": {}}
-    scope, problems, out["topic_min"] = _record(rec, load_gold(["dev"]))
+    topicless = _topicless(rec)
+    out["topic_min"] = topic_threshold(topicless)
+    scope, problems = _record(rec, load_gold(["dev"]), out["topic_min"])
     for lang in ("ja", "en"):
         out["decline_min"][lang], out["content_min"][lang] = tune_declines(scope, lang)
-    start = Thresholds(show_min=weak_threshold(_topicless(rec)), **START)
+    start = Thresholds(show_min=weak_threshold(topicless), **START)
     weight, thresholds = tune_problem(problems, start, rec.program_links)
     out["retrieval_weight"] = weight
     out.update(asdict(thresholds))

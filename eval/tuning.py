@@ -152,12 +152,17 @@ def tune_declines(cases: Sequence[ScopeCase], lang: str) -> tuple[dict[str, floa
 
 
 GRID_TOPIC = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9, 1.0)
+TOPIC_FALSE_RATE = 0.025  # a general ask or background statement read as a problem: ≤ 1 in 40
 
 
-def topic_threshold(quiet: Sequence[tuple[float, bool]]) -> float:
+def topic_threshold(topicless: Sequence[float]) -> float:
     """For messages that ask nothing in so many words: the direction confidence from which
-    they are answered as a problem. ``quiet``: (best direction's probability, should answer)."""
-    (best,) = _best(
-        ((t,) for t in reversed(GRID_TOPIC)), lambda c: sum((p >= c[0]) == wanted for p, wanted in quiet)
+    they are answered as a problem — the lowest on the grid that at most one in 40 labelled
+    messages raising no problem (background, general asks) reach. Dev has too few such
+    messages to place it (four, at the last count), and they moved it from 0.8 to "never"."""
+    if not topicless:
+        return GRID_TOPIC[-1]
+    return next(
+        (t for t in GRID_TOPIC if float(np.mean([p >= t for p in topicless])) <= TOPIC_FALSE_RATE),
+        GRID_TOPIC[-1],
     )
-    return best
