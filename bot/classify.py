@@ -107,6 +107,13 @@ def label_of(types: Mapping[str, float], decline_min: Mapping[str, float]) -> st
     return ranked[0][0]
 
 
+def without(types: Mapping[str, float], label: str) -> dict[str, float]:
+    """The type probabilities with one type ruled out, renormalized (pure)."""
+    rest = {k: p for k, p in types.items() if k != label}
+    total = sum(rest.values()) or 1.0
+    return {k: p / total for k, p in rest.items()}
+
+
 def _normalize(v: np.ndarray) -> np.ndarray:
     return v / max(float(np.linalg.norm(v)), 1e-12)
 
@@ -121,6 +128,7 @@ def read_kinds(
     content_min: float = 0.0,
     topic: Callable[[np.ndarray, tuple[str, ...]], float] | None = None,
     topic_min: float = 1.0,
+    after_answer: bool = True,
 ) -> Reading:
     """The message's kind from its clauses' kinds.
 
@@ -130,13 +138,15 @@ def read_kinds(
     itself: "最低賃金はいくら？バイトの時給決めたい" is a labour-law question, not a problem
     with an aside. Background ("context") and general asks for help ("filler") count for
     neither — but a general ask naming a clear topic ("後継者がいなくて困っています": the
-    direction model's ``topic`` confidence at least ``topic_min``) is a problem.
+    direction model's ``topic`` confidence at least ``topic_min``) is a problem. With no
+    answer before it (``after_answer`` false) nothing can be a follow-up: 「大阪府の補助金で
+    使えそうなやつある？」 reads like "any programs for that?" but is asked on its own.
     """
     texts = [c.text for c in message.clauses] or [message.search]
     clauses = []
     for text, v in zip(texts, clause_vectors, strict=True):
         toks = tuple(tokens_of(text))
-        t = types.of(v, toks)
+        t = types.of(v, toks) if after_answer else without(types.of(v, toks), "followup")
         label = label_of(t, decline_min)
         if label == "filler" and topic is not None and topic(v, toks) >= topic_min:
             label = "problem"

@@ -52,6 +52,7 @@ from corpus.chunks import Chunk
 from corpus.load import Corpus
 
 Progress = Callable[[str], None]
+Encoded = tuple[np.ndarray, np.ndarray]  # a message's vector and its clauses' vectors
 NEAREST_HITS = 8  # passages looked through for the company or program a description means
 FOCUS_MIN = 0.3  # a follow-up's own direction probability that singles out one shown direction
 MAX_HISTORY = 10  # earlier messages replayed for a follow-up; older ones cannot be referred to
@@ -136,8 +137,8 @@ class Recommender:
         lang, text = message.lang, message.text
         if message.markup_only:
             return decline_markup(text, lang)
-        reading = self.read(message)
         previous = last_shown(earlier)
+        reading = self.read(message, after_answer=previous is not None)
         vector, words, kind = reading.vector, reading.tokens, reading.kind
         intent = self.models.intents.ranked(vector, words)[0][0] if kind == "filler" and previous else None
         if intent is not None:
@@ -171,7 +172,7 @@ class Recommender:
             return self._case(draft, message, reading)
         return self._problem(draft, message, reading)
 
-    def encode(self, message: Message) -> tuple[np.ndarray, np.ndarray]:
+    def encode(self, message: Message) -> Encoded:
         """The message's vector and its clauses' vectors, from one batch.
 
         Each clause is encoded on its own (in context, a clause's vector takes on the whole
@@ -184,8 +185,9 @@ class Recommender:
         mean = (clauses * weights[:, None]).sum(axis=0)
         return mean / max(float(np.linalg.norm(mean)), 1e-12), clauses
 
-    def read(self, message: Message, encoded: tuple[np.ndarray, np.ndarray] | None = None) -> Reading:
-        """What the message asks; ``encoded`` is its :meth:`encode`, where the caller has it."""
+    def read(self, message: Message, encoded: Encoded | None = None, after_answer: bool = True) -> Reading:
+        """What the message asks; ``encoded`` is its :meth:`encode`, where the caller has it;
+        ``after_answer``: whether an earlier answer showed something it can follow up on."""
         vector, clause_vectors = encoded or self.encode(message)
         cal = self.calibration
         return read_kinds(
@@ -198,6 +200,7 @@ class Recommender:
             cal.content_floor(message.lang),
             self._topic,
             cal.topic_min,
+            after_answer,
         )
 
     def _topic(self, vector: np.ndarray, words: Sequence[str]) -> float:

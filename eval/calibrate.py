@@ -47,7 +47,7 @@ def _record(rec: Any, cases: Sequence[Any], topic_min: float) -> tuple[list[Scop
         message = read_message(case.query, rec.settings.max_query_chars, None, rec.kana.restore)
         vector, clause_vectors = rec.encode(message)
         encoded.append((case, message, vector, clause_vectors))
-        reading = rec.read(message, (vector, clause_vectors))
+        reading = rec.read(message, (vector, clause_vectors), after_answer=bool(case.history))
         if case.question_type == "problem" and reading.kind == "problem" and not case.history:
             problems.append(
                 ProblemCase(
@@ -62,9 +62,15 @@ def _record(rec: Any, cases: Sequence[Any], topic_min: float) -> tuple[list[Scop
     for case, message, vector, clause_vectors in encoded:
 
         def declines(
-            mins: Any, floor: float, m: Any = message, v: Any = vector, cv: Any = clause_vectors
+            mins: Any,
+            floor: float,
+            m: Any = message,
+            v: Any = vector,
+            cv: Any = clause_vectors,
+            later: bool = bool(case.history),
         ) -> bool:
-            kind = read_kinds(m, v, cv, tokens, rec.models.types, mins, floor, rec._topic, topic_min).kind
+            types = rec.models.types
+            kind = read_kinds(m, v, cv, tokens, types, mins, floor, rec._topic, topic_min, later).kind
             return kind in ("out_of_scope", "instruction")
 
         scope.append(ScopeCase(case.id, message.lang, not case.expected.in_scope, declines))

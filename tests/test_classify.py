@@ -40,3 +40,19 @@ def test_a_clear_topic_only_weakly_out_of_scope_is_a_problem() -> None:
     )
     sure = {"out_of_scope": 0.7, "problem": 0.2, "context": 0.05, "filler": 0.05}
     assert _read("在宅勤務の残業代の計算方法は？", Scripted(sure), topic=0.93).kind == "out_of_scope"
+
+
+def test_with_no_answer_before_nothing_is_a_follow_up() -> None:
+    reads = {"followup": 0.36, "out_of_scope": 0.25, "instruction": 0.16, "filler": 0.13, "problem": 0.1}
+    alone = read_kinds(
+        read_message("大阪府の補助金で使えるのある？", 2000, "ja", lambda s: s),
+        np.ones(4, dtype=np.float32),
+        np.ones((1, 4), dtype=np.float32),
+        lambda t: [t],
+        Scripted(dict(reads)),
+        DECLINE_MIN,
+        after_answer=False,
+    )
+    assert alone.kind == "out_of_scope" and "followup" not in alone.clauses[0].types
+    later = _read("大阪府の補助金で使えるのある？", Scripted(dict(reads)), topic=0.3)
+    assert later.kind == "followup"
