@@ -84,7 +84,7 @@ def load_parts(
         "models": models,
         "calibration": calibration,
         "entities": entities(corpus),
-        "rows": RowMatcher(labels, label_vectors, tokens),
+        "rows": RowMatcher(labels, label_vectors, tokens, {r: corpus.gloss(r) for r in label_vectors}),
         "case_vectors": dict(zip(case_texts, vectors_of(case_texts), strict=True)),
         "kana": load_restorer(words, cache_dir),
         "chat_model": llm.load_chat_model(settings.llm) if settings.llm else None,

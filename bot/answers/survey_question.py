@@ -9,17 +9,25 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
 from bot.answers.survey import SurveyQuestion, asked_rank, asked_years, context_facts
 from corpus.load import Corpus
 
-# Tokens too common in row labels to say which row a question means.
+# Tokens too common in row labels (or their English glosses) to say which row a question means.
 GENERIC = frozenset({"対応", "支援", "強化", "取組", "取り組み", "向ける", "為", "等", "導入", "不足"})
+GENERIC_EN = frozenset(
+    {"support", "for", "and", "of", "the", "with", "to", "at", "etc", "dealing", "similar"}
+)
 LEXICAL_MIN = 0.5  # share of a label's own words found in the question
 STANDOUT_MIN = 0.02  # best label's similarity above the median label's
+
+
+def _singular(word: str) -> str:
+    """ "websites" and "website" as one word (the English glosses are plural nouns)."""
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,16 @@ class RowMatcher:
     labels: dict[str, tuple[str, ...]]  # table id (or "profile") -> its row labels
     vectors: dict[str, np.ndarray]  # row label -> vector of "label (gloss)"
     tokens: Callable[[str], list[str]]
+    glosses: dict[str, str] = field(default_factory=dict)  # row label -> the project's English
+
+    def _share(self, words: set[str], label: str) -> float:
+        """The larger share of the label's own words, or of its gloss's, found in ``words``."""
+        own = set(self.tokens(label)) - GENERIC
+        share = len(words & own) / max(len(own), 1)
+        gloss = {_singular(w) for w in self.tokens(self.glosses.get(label, ""))} - GENERIC_EN
+        if gloss:
+            share = max(share, len({_singular(w) for w in words} & gloss) / len(gloss))
+        return share
 
     def lexical(self, table: str, text: str) -> tuple[str | None, float]:
         """The label sharing most of its own words with the question, and that share."""
@@ -34,10 +52,7 @@ class RowMatcher:
         if not labels:
             return None, 0.0
         words = set(self.tokens(text))
-        shares = []
-        for label in labels:
-            own = set(self.tokens(label)) - GENERIC
-            shares.append(len(words & own) / max(len(own), 1))
+        shares = [self._share(words, label) for label in labels]
         best = int(np.argmax(shares))
         return labels[best], shares[best]
 

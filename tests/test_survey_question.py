@@ -1,0 +1,40 @@
+"""bot/answers/survey_question.py: which table and row a survey question means (no model:
+the row vectors are left out, so only the words decide)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.answers.survey import SurveyQuestion
+from bot.answers.survey_question import RowMatcher, about_shown_row, read_survey_question, row_labels
+from bot.keywords import tokens
+from corpus.load import load_corpus
+
+CORPUS = load_corpus()
+LABELS = row_labels(CORPUS)
+ROWS = RowMatcher(LABELS, {}, tokens, {r: CORPUS.gloss(r) for t in LABELS.values() for r in t})
+VECTOR = np.zeros(4, dtype=np.float32)
+
+
+def _read(text: str, tables: list[str], ask: str = "share") -> SurveyQuestion:
+    ranked = [(t, 1.0 / (i + 1)) for i, t in enumerate(tables)]
+    return read_survey_question(CORPUS, text, VECTOR, ranked, [(ask, 1.0)], ROWS)
+
+
+def test_an_english_question_naming_a_row_finds_its_table_through_the_gloss() -> None:
+    q = _read("do most firms hear about programs from websites or flyers?", ["support_wanted", "info_media"])
+    assert q.table == "info_media" and q.row == "ホームページ"
+
+
+def test_half_a_label_from_another_table_does_not_overrule_the_table_model() -> None:
+    # 「都」 is half of 「東京都」 (an information source), not a reason to leave the asked table
+    q = _read("都のアンケートで今後使いたい支援の上位は？", ["support_wanted", "info_sources"], "top")
+    assert q.table == "support_wanted"
+
+
+def test_a_follow_up_naming_no_row_asks_about_the_row_shown() -> None:
+    q = SurveyQuestion("management_issues", "change", ("令和４年度", "令和５年度"))
+    assert about_shown_row(q, "management_issues", "人材不足への対応").row == "人材不足への対応"
+    assert about_shown_row(q, "obstacles", "人手不足").row is None  # another table: not that row
+    top = SurveyQuestion("management_issues", "top", ("令和４年度",))
+    assert about_shown_row(top, "management_issues", "人材不足への対応").row is None  # a ranking
