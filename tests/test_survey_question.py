@@ -38,3 +38,10 @@ def test_a_follow_up_naming_no_row_asks_about_the_row_shown() -> None:
     assert about_shown_row(q, "obstacles", "人手不足").row is None  # another table: not that row
     top = SurveyQuestion("management_issues", "top", ("令和４年度",))
     assert about_shown_row(top, "management_issues", "人材不足への対応").row is None  # a ranking
+
+
+def test_a_rows_figure_asked_for_the_earlier_year_is_shown_beside_the_latest() -> None:
+    q = _read("海外展開の支援を選んだ会社、去年は何%だった？", ["support_wanted"])
+    assert (q.ask, q.row, q.years) == ("change", "海外展開への支援", ("令和４年度", "令和５年度"))
+    top = _read("去年の1位は何だった？", ["support_wanted"], "top")  # a ranking keeps its one year
+    assert top.years == ("令和４年度",)

@@ -114,7 +114,11 @@ def read_survey_question(
     if table == "profile":
         return SurveyQuestion(table, ask, (), row, None, _group_of(corpus, row, text, rows.tokens))
     years = tuple(y.year for y in next(t for t in corpus.document.survey.tables if t.id == table).years)
-    return SurveyQuestion(table, ask, asked_years(text, ask == "change", years), row, rank)
+    asked = asked_years(text, ask == "change", years)
+    if row is not None and ask in ("share", "rank") and asked == years[:1] != years:
+        # a row's figure asked for the earlier year ("去年と比べてどう？") is shown beside the latest
+        return SurveyQuestion(table, "change", years, row, rank)
+    return SurveyQuestion(table, ask, asked, row, rank)
 
 
 def about_shown(corpus: Corpus, question: SurveyQuestion, shown: Sequence[str]) -> SurveyQuestion:
