@@ -143,7 +143,7 @@ class Recommender:
         intent = self.models.intents.ranked(vector, words)[0][0] if kind == "filler" and previous else None
         if intent is not None:
             kind = "followup"  # 「何か使える支援ある？」 after an answer asks about what it showed
-        shown = shown_directions(previous) if previous is not None and previous.type == "problem" else []
+        shown = shown_directions(previous) if previous and previous.type in ("problem", "structure") else []
         if kind == "case" and shown and not names_a_case(self.models, self.entities, message.search, reading):
             kind, intent = "followup", "cases"  # "did anyone actually use that?"
         if kind in ("followup", "filler") and not (kind == "followup" and previous):

@@ -239,6 +239,16 @@ def test_where_a_topic_belongs_presents_its_direction_and_names_the_strategy(lan
     assert named.located is None  # a strategy asked by name: all its directions are the answer
 
 
+def test_a_structure_follow_up_naming_no_strategy_means_the_one_shown() -> None:
+    remarks = [("remarks", 0.6), ("issues", 0.2)]
+    noise = [("適正取引の推進", 0.2), ("危機管理対策", 0.15), ("事業承継の一層の促進", 0.1)]
+    shown = [x.title for x in DOC.strategy("Ⅲ").directions]
+    assert read_structure_question(CORPUS, "委員は何て？", remarks, noise, shown).strategy == "Ⅲ"
+    assert read_structure_question(CORPUS, "委員は何て？", remarks, noise).strategy == "Ⅰ"  # alone
+    asked = read_structure_question(CORPUS, "戦略Ⅱの委員発言は？", remarks, noise, shown)
+    assert asked.strategy == "Ⅱ"  # a strategy named in the question wins
+
+
 def test_a_question_naming_one_strategy_gets_its_likeliest_part_not_the_list_of_five() -> None:
     q = read_structure_question(CORPUS, "地域経済の戦略（Ⅳ）の課題をざっと", STRATEGIES, [])
     assert (q.part, q.strategy) == ("issues", "Ⅳ")

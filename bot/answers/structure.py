@@ -100,6 +100,8 @@ def read_structure_question(
         if direction is not None:
             numeral = corpus.document.strategy_of(direction).numeral
             located = direction if part == "directions" else None
+        elif shown:  # 「そこについて委員は何と？」 after an answer: the strategy it showed
+            numeral = corpus.document.strategy_of(shown[0]).numeral
         else:
             numeral = likely_strategy(corpus, directions)
     if part == "direction_items" and direction is None:
