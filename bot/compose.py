@@ -72,14 +72,21 @@ class Draft:
         return self.w.say("strategy_ref", numeral=numeral, title=s.title, title_en=self.corpus.gloss(s.title))
 
     def company(self, company: str) -> str:
-        """The company's name; in English its romanization without the legal form ("Co., Ltd."),
-        whose full stops would end a sentence."""
+        """The company's name; in English its romanization without the legal form ("Co., Ltd.",
+        whose full stops would end a sentence), then the document's own name to check it by."""
         if not self.w.en:
             return company
-        return without_legal_form(self.corpus.gloss(company) or company)
+        romanized = without_legal_form(self.corpus.gloss(company) or company)
+        return f"{romanized} ({company})" if romanized != company else company
 
-    def ward(self, ward: str) -> str:
-        return self.corpus.gloss(ward) or ward if self.w.en else ward
+    def company_at(self, company: str, ward: str) -> dict[str, str]:
+        """A company and its ward for a "{company} ({ward})" template; in English the
+        document's own name goes inside the brackets with the ward."""
+        if not self.w.en:
+            return {"company": company, "ward": ward}
+        romanized = without_legal_form(self.corpus.gloss(company) or company)
+        place = self.corpus.gloss(ward) or ward
+        return {"company": romanized, "ward": f"{company}, {place}" if romanized != company else place}
 
     # -- the answer ---------------------------------------------------------------------------
     def finish(self, query: str, kind: str, lead: str, **fields: object) -> Answer:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import numpy as np
 import pytest
 
 from bot.answers.cases import answer_case, passages_of
@@ -155,6 +156,31 @@ def test_the_answering_passage_is_quoted_in_the_one_lead_sentence(case) -> None:
         assert opening in first_sentence(a) and case.company in first_sentence(a)
         if programs:  # the action's own programs are what is presented
             assert [p.name for p in a.programs[: a.primary_programs]] == list(programs)
+
+
+@pytest.mark.parametrize("case", DOC.cases, ids=lambda c: c.id)
+def test_english_answers_name_a_company_as_the_document_does_too(case) -> None:
+    a = answer_case(draft("en"), "q", "programs_used", [case], [])
+    assert case.company in first_sentence_en(a)  # the name a counselor can find in the document
+    listed = answer_case(draft("en"), "q", "list", [], [])
+    assert case.company in listed.lead
+
+
+def first_sentence_en(answer: Answer) -> str:
+    return answer.lead.split(". ")[0]
+
+
+def test_a_sure_aspect_picks_its_kind_of_passage_over_a_closer_description() -> None:
+    from bot.answers.case_question import best_passage
+    from bot.classify import Reading
+
+    case = next(c for c in DOC.cases if c.results and c.business)
+    texts = [t for _, t, _ in passages_of(case)]
+    # the question's words sit closest to the business passage, yet it asks for a result
+    vectors = {t: np.eye(len(texts), dtype=np.float32)[i] for i, t in enumerate(texts)}
+    reading = Reading("case", vectors[case.business[0]], (), ())
+    assert best_passage(case, reading, "result", vectors, sure=True) in case.results
+    assert best_passage(case, reading, "result", vectors, sure=False) == case.business[0]
 
 
 def test_a_business_description_is_never_shown_as_what_a_company_did_with_a_program() -> None:

@@ -17,13 +17,22 @@ from corpus.models import Case
 
 ABOUT_MIN = 0.5  # the case-question model names the company or program described
 PASSAGE_KIND_BONUS = 0.02  # the asked kind of passage (result, what it did) wins a near tie
+ASPECT_SURE = 0.5  # the aspect model more likely right than not: only that kind of passage
 
 
-def best_passage(case: Case, reading: Reading, aspect: str, vectors: dict[str, np.ndarray]) -> str | None:
-    """The company's passage closest to the question (a small bonus for the asked kind)."""
+def best_passage(
+    case: Case, reading: Reading, aspect: str, vectors: dict[str, np.ndarray], sure: bool = False
+) -> str | None:
+    """The company's passage closest to the question (a small bonus for the asked kind). When
+    the aspect model is ``sure`` (more likely than not), only passages of that kind compete:
+    「メスを研ぐ会社の海外売上は？」 describes the company in words closest to its business
+    passage, but asks for a result."""
     if aspect in ("programs_used", "who_used", "list"):
         return None
     words = set(reading.tokens)
+    options = passages_of(case)
+    if sure and any(kind == aspect for kind, _, _ in options):
+        options = [o for o in options if o[0] == aspect]
 
     def score(option: tuple[str, str, tuple[str, ...]]) -> float:
         kind, text, _ = option
@@ -31,7 +40,7 @@ def best_passage(case: Case, reading: Reading, aspect: str, vectors: dict[str, n
         bonus = PASSAGE_KIND_BONUS if kind == aspect else 0.0
         return float(vectors[text] @ reading.vector) + 0.1 * overlap + bonus
 
-    return max(passages_of(case), key=score)[1]
+    return max(options, key=score)[1]
 
 
 def names_a_case(models: Classifiers, known: tuple[Entity, ...], text: str, reading: Reading) -> bool:
@@ -56,7 +65,7 @@ def read_case_question(
     refers to; ``nearest_hits``: retrieval, called only when nothing names the company and the
     case-question model is unsure (its best guess stands when retrieval finds nothing)."""
     doc = corpus.document
-    aspect = models.aspects.ranked(reading.vector, reading.tokens)[0][0]
+    aspect, p_aspect = models.aspects.ranked(reading.vector, reading.tokens)[0]
     found = named(f"{about} {text}", known, places=True)
     companies = [c for e in found if e.kind == "company" for c in doc.cases if c.company == e.name]
     programs = [e.name for e in found if e.kind == "program"]
@@ -71,5 +80,6 @@ def read_case_question(
                 thing = hit.case or hit.programs[0]
         companies = [c for c in doc.cases if c.company == thing]
         programs = [thing] if not companies else []
-    passage = best_passage(companies[0], reading, aspect, vectors) if companies else None
+    sure = p_aspect >= ASPECT_SURE
+    passage = best_passage(companies[0], reading, aspect, vectors, sure) if companies else None
     return aspect, companies, programs, passage

@@ -19,7 +19,7 @@ def _case_items(d: Draft, case: Case, focus: str) -> list[Item]:
     """A company's card: who it is, what it did (with which program), what came of it."""
     chunks = d.passages.by_case.get(case.company, [])
     label = next((c for c in chunks if c.kind == "case_label"), None)
-    head = d.w.say("case.company_item", company=d.company(case.company), ward=d.ward(case.ward))
+    head = d.w.say("case.company_item", **d.company_at(case.company, case.ward))
     items = [d.line(head, ref=case.company, cite=d.cite(label))]
     if focus in ("business", "list", "who_used", "programs_used", "direction"):
         items += [d.quote(t, ref=case.company) for t in case.business]
@@ -63,7 +63,7 @@ def _lead(
             )
         return w.say("case.lead_who_used", program=d.program(name), companies=users)
     case = companies[0]
-    company, ward = d.company(case.company), d.ward(case.ward)
+    company, ward = d.company_at(case.company, case.ward).values()
     if passage and aspect != "programs_used":
         used = w.join([d.program(p) for p in case.programs])
         # the quote sits inside the lead's one sentence: a passage of several sentences is

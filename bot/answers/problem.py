@@ -61,8 +61,7 @@ def program_items(d: Draft, name: str) -> list[Item]:
         "problem.program_item",
         name=d.program(name),
         name_en=d.corpus.gloss(name),
-        company=d.company(first.company),
-        ward=d.ward(first.ward),
+        **d.company_at(first.company, first.ward),
     )
     named = d.passages.by_case.get(first.company, [])
     where = next((c for c in named if c.kind == "case_programs"), None)
@@ -95,8 +94,7 @@ def _lead(d: Draft, choice: Choice, programs: Sequence[str]) -> str:
         return w.say(
             "problem.lead_program",
             program=d.program(programs[0]),
-            company=d.company(case.company),
-            ward=d.ward(case.ward),
+            **d.company_at(case.company, case.ward),
             direction=first,
             direction_en=corpus.gloss(first),
         )
