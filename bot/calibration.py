@@ -25,9 +25,10 @@ class Calibration(BaseModel):
     second_min: float = Field(ge=0, le=1)
     clause_min: float = Field(ge=0, le=1)
     program_min: float = Field(ge=0, le=1)
+    support_min: float = Field(default=0.0, ge=0, le=1)
 
     def thresholds(self) -> Thresholds:
-        return Thresholds(self.show_min, self.second_min, self.clause_min, self.program_min)
+        return Thresholds(self.show_min, self.second_min, self.clause_min, self.program_min, self.support_min)
 
     def declines(self, lang: str) -> dict[str, float]:
         return self.decline_min.get(lang) or self.decline_min["ja"]

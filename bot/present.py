@@ -24,6 +24,9 @@ class Thresholds:
     second_min: float  # a second direction for the same problem
     clause_min: float  # a clause's own direction, for a message raising several problems
     program_min: float
+    # ...and that direction's score for the message as a whole: a clause that only adds
+    # detail ("資金の集め方が分からない" in a founder's story) points somewhere the message doesn't
+    support_min: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -41,7 +44,10 @@ def choose_directions(
         return Choice(())
     # several problems first: a message raising two has its probability split between them,
     # so its best direction alone may look unsure
-    confident = [title for title, p in clause_tops if p >= t.clause_min]
+    whole = {s.title: s.score for s in ranked}
+    confident = [
+        title for title, p in clause_tops if p >= t.clause_min and whole.get(title, 0.0) >= t.support_min
+    ]
     distinct = list(dict.fromkeys(confident))
     if len(distinct) >= 2:
         return Choice(tuple(distinct[:MAX_DIRECTIONS]), several=True)

@@ -20,6 +20,7 @@ GRID_SHOW = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
 GRID_SECOND = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 1.01)
 GRID_CLAUSE = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 1.01)
 GRID_PROGRAM = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+GRID_SUPPORT = (0.0, 0.02, 0.04, 0.06, 0.08, 0.1)
 GRID_DECLINE = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))
 GRID_CONTENT = (0.0, 0.3, 0.4, 0.5, 0.6, 0.7)  # 0 first: any content clause answers
 # Where the problem searches start (each fixes one threshold with the others at these), so
@@ -102,8 +103,9 @@ def weak_threshold(topicless: Sequence[float]) -> float:
 def tune_problem(
     cases: Sequence[ProblemCase], start: Thresholds, links: Mapping[str, Sequence[str]]
 ) -> tuple[float, Thresholds]:
-    """Retrieval weight and the second-direction threshold, then the clause threshold, then
-    programs (the weak-answer threshold comes from the examples: ``weak_threshold``)."""
+    """Retrieval weight and the second-direction threshold, then the clause thresholds (the
+    clause's own confidence and the message's support for its direction), then programs
+    (the weak-answer threshold comes from the examples: ``weak_threshold``)."""
     singles = [c for c in cases if not c.several]
 
     def single(cand: tuple[float, ...]) -> float:
@@ -115,11 +117,14 @@ def tune_problem(
     t = replace(start, second_min=second)
 
     def several(cand: tuple[float, ...]) -> float:
-        hit, prec, allshown, _ = problem_score(cases, weight, replace(t, clause_min=cand[0]), links)
+        clause, support = cand
+        hit, prec, allshown, _ = problem_score(
+            cases, weight, replace(t, clause_min=clause, support_min=support), links
+        )
         return hit + prec + allshown
 
-    (clause,) = _best(((x,) for x in GRID_CLAUSE), several)
-    t = replace(t, clause_min=clause)
+    clause, support = _best(product(GRID_CLAUSE, GRID_SUPPORT), several)
+    t = replace(t, clause_min=clause, support_min=support)
     (program,) = _best(
         ((x,) for x in GRID_PROGRAM),
         lambda c: problem_score(cases, weight, replace(t, program_min=c[0]), links)[3],

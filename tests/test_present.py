@@ -30,6 +30,17 @@ def test_each_confident_clause_adds_its_own_direction_in_order() -> None:
     assert got.several and got.directions == (A, B)
 
 
+def test_a_clause_only_adding_detail_needs_support_from_the_whole_message() -> None:
+    from dataclasses import replace
+
+    strict = replace(T, support_min=0.05)
+    # the founder's story scores B for the message; its "how do I raise money" clause points to A
+    detail = choose_directions(scored((B, 0.9), (A, 0.02)), [(B, 0.9), (A, 0.6)], strict)
+    assert not detail.several and detail.directions == (B,)
+    two = choose_directions(scored((B, 0.7), (A, 0.2)), [(B, 0.9), (A, 0.6)], strict)
+    assert two.several and two.directions == (B, A)
+
+
 def test_one_confident_clause_is_not_several_problems() -> None:
     got = choose_directions(scored((A, 0.9)), [(A, 0.9), (B, 0.3)], T)
     assert not got.several and got.directions == (A,)
