@@ -187,9 +187,10 @@ def _content(
             for c in clauses
         ]
         content = [c for c in clauses if c.label == "problem"]
-    if content:
-        # beside a problem, a clause only a little more out of scope than not is part of the
-        # asking ("Does Tokyo help with that?"), not a separate question left unanswered
+    if content or any(c.label == "filler" for c in clauses):
+        # beside a problem or a general ask for help, a clause only a little more out of scope
+        # than not is part of the asking ("Does Tokyo help with that?", 「これってうちだけ？」),
+        # not a separate question left unanswered
         clauses = [
             replace(c, label="filler") if c.label in DECLINE and c.types[c.label] < REPORT_MIN else c
             for c in clauses

@@ -56,3 +56,13 @@ def test_with_no_answer_before_nothing_is_a_follow_up() -> None:
     assert alone.kind == "out_of_scope" and "followup" not in alone.clauses[0].types
     later = _read("大阪府の補助金で使えるのある？", Scripted(dict(reads)), topic=0.3)
     assert later.kind == "followup"
+
+
+def test_beside_a_general_ask_a_weakly_off_topic_clause_is_part_of_the_asking() -> None:
+    ask = {"filler": 0.5, "problem": 0.4, "context": 0.1}
+    aside = {"out_of_scope": 0.27, "filler": 0.25, "context": 0.2, "problem": 0.18, "survey": 0.1}
+    got = _read("人が足りなくて困ってる。これってうちだけ？", Scripted(ask, aside), topic=0.4)
+    assert got.kind == "filler"  # asked back with choices, not declined as small talk
+    sure = {"out_of_scope": 0.7, "filler": 0.1, "context": 0.1, "problem": 0.1}
+    got = _read("困ってる。税金の申告期限はいつ？", Scripted(dict(ask), sure), topic=0.4)
+    assert got.kind == "out_of_scope"
