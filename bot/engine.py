@@ -25,10 +25,11 @@ from bot.answers.entities import Entity
 from bot.answers.followup import (
     answer_followup,
     asked_position,
+    case_about,
+    focus_of,
     last_shown,
     shown_directions,
     shown_fact,
-    shown_programs,
 )
 from bot.answers.problem import Uncovered, answer_problem
 from bot.answers.problem_question import read_problem
@@ -38,6 +39,7 @@ from bot.answers.survey_question import RowMatcher, about_shown, about_shown_row
 from bot.calibration import Calibration
 from bot.classify import Classifiers, Reading, read_kinds
 from bot.compose import Draft
+from bot.context import in_context
 from bot.errors import EmptyQuestion
 from bot.kana import KanaRestorer
 from bot.keywords import KeywordIndex, tokens
@@ -54,7 +56,6 @@ from corpus.load import Corpus
 Progress = Callable[[str], None]
 Encoded = tuple[np.ndarray, np.ndarray]  # a message's vector and its clauses' vectors
 NEAREST_HITS = 8  # passages looked through for the company or program a description means
-FOCUS_MIN = 0.3  # a follow-up's own direction probability that singles out one shown direction
 MAX_HISTORY = 10  # earlier messages replayed for a follow-up; older ones cannot be referred to
 IGNORED_NOTICE = "problem.ignored"
 
@@ -139,33 +140,31 @@ class Recommender:
             return decline_markup(text, lang)
         previous = last_shown(earlier)
         reading = self.read(message, after_answer=previous is not None)
-        vector, words, kind = reading.vector, reading.tokens, reading.kind
-        intent = self.models.intents.ranked(vector, words)[0][0] if kind == "filler" and previous else None
-        if intent is not None:
-            kind = "followup"  # 「何か使える支援ある？」 after an answer asks about what it showed
-        shown = shown_directions(previous) if previous and previous.type in ("problem", "structure") else []
-        if kind == "case" and shown and not names_a_case(self.models, self.entities, message.search, reading):
-            kind, intent = "followup", "cases"  # "did anyone actually use that?"
-        if kind in ("followup", "filler") and not (kind == "followup" and previous):
-            # nothing asked in so many words, yet a clear topic ("ランサムウェア…どうしよ") is a problem
-            top = self.models.directions.ranked(vector, words)[0][1]
-            kind = "problem" if top >= self.calibration.topic_min else kind
-        if kind == "followup":
-            return self._followup(message, reading, previous, intent) if previous else ask_back(text, lang)
-        if kind == "filler":
+        vector, words, m = reading.vector, reading.tokens, self.models
+        context = in_context(
+            reading.kind,
+            previous,
+            lambda: m.intents.ranked(vector, words)[0][0],
+            lambda: names_a_case(m, self.entities, message.search, reading),
+            lambda: m.directions.ranked(vector, words)[0][1],
+            self.calibration.topic_min,
+        )
+        kind, shown = context.kind, context.shown
+        if kind == "followup" and previous is not None:
+            return self._followup(message, reading, previous, context.intent)
+        if kind in ("filler", "followup"):
             return ask_back(text, lang)
         if kind == "instruction":
             return decline_instruction(text, lang)
         if kind == "out_of_scope":
-            return decline_topic(text, lang, self.models.topics.ranked(vector, words)[0][0])
+            return decline_topic(text, lang, m.topics.ranked(vector, words)[0][0])
         draft = Draft(lang, self.corpus, self.passages)
         if kind != reading.kind:
             reading = replace(reading, kind=kind)
         if kind == "survey":
             return self._survey(draft, message, reading, about=previous)
         if kind == "structure":
-            parts = self.models.parts.ranked(vector, words)
-            directions = self.models.directions.ranked(vector, words)
+            parts, directions = m.parts.ranked(vector, words), m.directions.ranked(vector, words)
             question = read_structure_question(self.corpus, message.search, parts, directions, shown)
             return answer_structure(draft, text, question)
         if kind == "case":
@@ -269,9 +268,7 @@ class Recommender:
         if shown is not None:
             question = about_shown_row(question, shown.table, shown.label)
         if about is not None and about.type == "problem":
-            question = about_shown(
-                self.corpus, question, [d.title for d in about.directions[: about.primary]]
-            )
+            question = about_shown(self.corpus, question, shown_directions(about))
         return answer_survey(draft, message.text, question)
 
     def _case(self, draft: Draft, message: Message, reading: Reading, about: str = "") -> Answer:
@@ -291,21 +288,10 @@ class Recommender:
         draft = Draft(message.lang, self.corpus, self.passages)
         if previous.type == "survey":
             return self._survey(draft, message, reading, shown_fact(previous))
-        if previous.type == "case":  # the companies and programs it showed, in the document's names
-            names = [i.ref for sec in previous.sections if sec.kind == "cases" for i in sec.items]
-            about = " ".join(dict.fromkeys([previous.query, *names, *shown_programs(previous)]))
-            return self._case(draft, message, reading, about=about)
+        if previous.type == "case":
+            return self._case(draft, message, reading, about=case_about(previous))
         intent = intent or self.models.intents.ranked(reading.vector, reading.tokens)[0][0]  # not ranked yet
-        shown = {d.title for d in previous.directions[: previous.primary]}
-        # 「海外の方を詳しく」 names one of the shown directions in its own words
-        focus = next(
-            (
-                t
-                for t, p in self.models.directions.ranked(reading.vector, reading.tokens)[:3]
-                if t in shown and p >= FOCUS_MIN
-            ),
-            None,
-        )
+        focus = focus_of(self.models.directions.ranked(reading.vector, reading.tokens), previous)
         return answer_followup(draft, message.text, intent, asked_position(message.search), previous, focus)
 
     @property

@@ -13,6 +13,7 @@ from bot.compose import Draft
 from bot.matches import direction_match, program_match
 from bot.models import Answer, SurveyFact
 
+FOCUS_MIN = 0.3  # a follow-up's own direction probability that singles out one shown direction
 _KANJI = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 _WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 _NTH = re.compile(
@@ -50,6 +51,20 @@ def shown_fact(prev: Answer) -> SurveyFact | None:
     """The survey figure an answer led with (its first figure, or the top row of its table)."""
     facts = [*prev.survey, *(i.fact for sec in prev.sections for i in sec.items if i.fact)]
     return facts[0] if facts else None
+
+
+def case_about(prev: Answer) -> str:
+    """What a follow-up on a case answer is about: its question and the companies and programs
+    it showed, in the document's names."""
+    names = [i.ref for sec in prev.sections if sec.kind == "cases" for i in sec.items]
+    return " ".join(dict.fromkeys([prev.query, *names, *shown_programs(prev)]))
+
+
+def focus_of(ranked: Sequence[tuple[str, float]], prev: Answer) -> str | None:
+    """The shown direction a follow-up names in its own words (「海外の方を詳しく」): one of the
+    direction model's top three for the follow-up, with at least ``FOCUS_MIN``."""
+    shown = set(shown_directions(prev))
+    return next((t for t, p in ranked[:3] if t in shown and p >= FOCUS_MIN), None)
 
 
 def shown_directions(prev: Answer) -> list[str]:

@@ -1,0 +1,44 @@
+"""What a message means in its conversation (pure): a follow-up on the answer before, or a
+question of its own.
+
+An earlier answer that showed something (directions, programs, a survey table, a company)
+gives a message naming nothing of its own something to refer to: a general ask for help
+follows up on it, and a case question naming no company asks about the shown direction's
+companies. With nothing shown before, a general ask naming a clear topic is a problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.answers.followup import shown_directions
+from bot.models import Answer
+
+
+@dataclass(frozen=True)
+class InContext:
+    kind: str  # the message's kind, once its conversation is taken into account
+    intent: str | None  # the follow-up intent, where already known
+    shown: list[str]  # the directions the answer before presented (problem or structure)
+
+
+def in_context(
+    kind: str,
+    previous: Answer | None,
+    intent: Callable[[], str],
+    names_a_case: Callable[[], bool],
+    topic: Callable[[], float],
+    topic_min: float,
+) -> InContext:
+    """``intent``, ``names_a_case`` and ``topic`` read the message (the follow-up intent
+    model; whether it names or describes a company; the direction model's confidence); each
+    is called only when the decision needs it."""
+    shown = shown_directions(previous) if previous and previous.type in ("problem", "structure") else []
+    if kind == "filler" and previous is not None:
+        return InContext("followup", intent(), shown)  # 「何か使える支援ある？」 asks about what it showed
+    if kind == "case" and shown and not names_a_case():
+        return InContext("followup", "cases", shown)  # "did anyone actually use that?"
+    if kind == "filler" and topic() >= topic_min:
+        return InContext("problem", None, shown)  # 「ランサムウェア…どうしよ」: a clear topic
+    return InContext(kind, None, shown)

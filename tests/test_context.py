@@ -1,0 +1,37 @@
+"""bot/context.py: what a message means in its conversation (pure; the readings are scripted)."""
+
+from __future__ import annotations
+
+from bot.context import in_context
+from bot.models import Answer, DirectionMatch
+
+OVERSEAS = "海外展開の促進"
+
+
+def _shown(kind: str = "problem") -> Answer:
+    match = DirectionMatch("Ⅱ", "中小企業の成長戦略の推進", OVERSEAS, 0.9, ())
+    return Answer("海外に工場を持ちたい", "ja", True, type=kind, directions=[match], primary=1)
+
+
+def never() -> float:
+    raise AssertionError("read only when the decision needs it")
+
+
+def test_a_general_ask_after_an_answer_follows_it_up() -> None:
+    got = in_context("filler", _shown(), lambda: "programs", never, never, 0.8)
+    assert (got.kind, got.intent, got.shown) == ("followup", "programs", [OVERSEAS])
+
+
+def test_a_case_question_naming_no_company_after_an_answer_asks_for_its_companies() -> None:
+    got = in_context("case", _shown(), never, lambda: False, never, 0.8)
+    assert (got.kind, got.intent) == ("followup", "cases")
+    named = in_context("case", _shown(), never, lambda: True, never, 0.8)
+    assert named.kind == "case"  # a company of its own: a question of its own
+    after_survey = in_context("case", _shown("survey"), never, never, never, 0.8)
+    assert after_survey.kind == "case" and after_survey.shown == []
+
+
+def test_with_nothing_shown_a_general_ask_is_a_problem_only_with_a_clear_topic() -> None:
+    assert in_context("filler", None, never, never, lambda: 0.9, 0.8).kind == "problem"
+    assert in_context("filler", None, never, never, lambda: 0.5, 0.8).kind == "filler"
+    assert in_context("survey", None, never, never, never, 0.8).kind == "survey"
