@@ -1,4 +1,5 @@
-"""Answers built from the structured document (bot.answers.*; the corpus, no model).
+"""Answers built from the structured document (bot.answers.*; the corpus, no model): survey,
+cases, follow-ups and declines (the document's structure: test_structure.py).
 
 Expectations come from document.yaml itself: every table, row, company and program is
 checked, so a wrong lookup anywhere fails here.
@@ -6,52 +7,19 @@ checked, so a wrong lookup anywhere fails here.
 
 from __future__ import annotations
 
-import unicodedata
-
 import numpy as np
 import pytest
+from answer_helpers import CORPUS, DOC, cites_are_verbatim, draft, first_sentence
+from answer_helpers import nfkc as NFKC
 
 from bot.answers.cases import answer_case, passages_of
 from bot.answers.decline import ask_back, decline_instruction, decline_topic
 from bot.answers.entities import entities, named
 from bot.answers.followup import answer_followup, asked_position
-from bot.answers.structure import (
-    StructureQuestion,
-    answer_structure,
-    asked_strategy,
-    likely_strategy,
-    read_structure_question,
-)
 from bot.answers.survey import SurveyQuestion, answer_survey, asked_rank, asked_years
-from bot.compose import Draft
-from bot.lookup import build_passages
 from bot.matches import direction_match, program_uses
 from bot.models import Answer
 from bot.wording import load_templates
-from corpus.chunks import build_chunks
-from corpus.load import load_corpus
-
-CORPUS = load_corpus()
-PASSAGES = build_passages(CORPUS, build_chunks(CORPUS))
-DOC = CORPUS.document
-NFKC = lambda s: unicodedata.normalize("NFKC", s)  # noqa: E731
-
-
-def draft(lang: str = "ja") -> Draft:
-    return Draft(lang, CORPUS, PASSAGES)
-
-
-def first_sentence(answer: Answer) -> str:
-    return answer.lead.split("。")[0]
-
-
-def cites_are_verbatim(answer: Answer) -> None:
-    source = "".join(CORPUS.source.text.split())
-    for c in answer.citations:
-        assert "".join(c.text.split()) in source
-        assert "".join(CORPUS.source.text[c.span[0] : c.span[1]].split()) == "".join(c.text.split())
-    referenced = {i for s in answer.sections for item in s.items for i in item.cite}
-    assert referenced == set(range(1, len(answer.citations) + 1))
 
 
 # -- survey -------------------------------------------------------------------------------
@@ -204,106 +172,6 @@ def test_names_aliases_and_slips_find_entities_wards_only_when_asked() -> None:
     assert found("I want to travel abroad to sell") == []
     assert found("葛飾区で町工場をやっています") == []
     assert found("葛飾区の会社の事例", places=True) == ["河政工業株式会社"]
-
-
-# -- structure ----------------------------------------------------------------------------
-@pytest.mark.parametrize(
-    ("text", "numeral"),
-    [
-        ("戦略Ⅲの方向性", "Ⅲ"),
-        ("戦略3の課題", "Ⅲ"),
-        ("戦略IVって", "Ⅳ"),
-        ("strategy 5", "Ⅴ"),
-        ("the second strategy", "Ⅱ"),
-        ("第一の戦略", "Ⅰ"),
-        ("人材の戦略", None),
-        ("Ⅳの課題をざっと", "Ⅳ"),  # a numeral alone (NFKC would spell it IV)
-        ("地域経済の戦略（Ⅳ）の課題", "Ⅳ"),
-        ("戦略（4）の方向性", "Ⅳ"),
-    ],
-)
-def test_asked_strategy(text: str, numeral: str | None) -> None:
-    assert asked_strategy(text) == numeral
-
-
-STRATEGIES = [("strategies", 0.38), ("issues", 0.21), ("directions", 0.2)]
-
-
-def test_a_strategy_is_read_from_its_directions_probabilities_together() -> None:
-    people = [
-        ("ＤＸをはじめとした成長産業人材の育成を促進", 0.28),
-        ("人手不足業界の人材確保や業界等の魅力発信を支援", 0.16),
-        ("事業承継の一層の促進", 0.1),
-    ]
-    assert likely_strategy(CORPUS, people) == "Ⅴ"
-    spread = [(t, 1 / 16) for t in DOC.direction_titles()]
-    assert likely_strategy(CORPUS, spread) is None
-    q = read_structure_question(CORPUS, "人を育てる話は何番目の戦略？", [("issues", 1.0)], people)
-    assert (q.part, q.strategy) == ("issues", "Ⅴ")
-
-
-def test_which_strategy_a_direction_is_in_answers_with_that_strategy() -> None:
-    q = read_structure_question(CORPUS, "GXとかDXはどの戦略？", STRATEGIES, [("ＧＸ・ＤＸの推進", 0.82)])
-    assert (q.part, q.strategy) == ("directions", "Ⅱ")
-    q = read_structure_question(CORPUS, "戦略を全部教えて", STRATEGIES, [("ＧＸ・ＤＸの推進", 0.1)])
-    assert q.part == "strategies" and q.strategy is None
-
-
-@pytest.mark.parametrize("lang", ["ja", "en"])
-def test_where_a_topic_belongs_presents_its_direction_and_names_the_strategy(lang: str) -> None:
-    growth = [("成長産業分野への進出", 0.7)]
-    q = read_structure_question(CORPUS, "水素の研究はどの方向性？", STRATEGIES, growth)
-    assert (q.part, q.strategy, q.located) == ("directions", "Ⅱ", "成長産業分野への進出")
-    a = answer_structure(draft(lang), "q", q)
-    assert a.primary == 1 and a.directions[0].title == "成長産業分野への進出"
-    first = a.lead.split("。")[0] if lang == "ja" else a.lead.split(". ")[0]
-    assert "成長産業分野への進出" in first and "Ⅱ" in first
-    # its neighbours are context, listed under the strategy, not presented as matches
-    listed = {i.ref for sec in a.sections for i in sec.items}
-    assert {x.title for x in DOC.strategy("Ⅱ").directions} <= listed
-    named = read_structure_question(CORPUS, "戦略Ⅱの方向性は？", STRATEGIES, growth)
-    assert named.located is None  # a strategy asked by name: all its directions are the answer
-
-
-def test_a_structure_follow_up_naming_no_strategy_means_the_one_shown() -> None:
-    remarks = [("remarks", 0.6), ("issues", 0.2)]
-    noise = [("適正取引の推進", 0.2), ("危機管理対策", 0.15), ("事業承継の一層の促進", 0.1)]
-    shown = [x.title for x in DOC.strategy("Ⅲ").directions]
-    assert read_structure_question(CORPUS, "委員は何て？", remarks, noise, shown).strategy == "Ⅲ"
-    assert read_structure_question(CORPUS, "委員は何て？", remarks, noise).strategy == "Ⅰ"  # alone
-    asked = read_structure_question(CORPUS, "戦略Ⅱの委員発言は？", remarks, noise, shown)
-    assert asked.strategy == "Ⅱ"  # a strategy named in the question wins
-
-
-def test_a_question_naming_one_strategy_gets_its_likeliest_part_not_the_list_of_five() -> None:
-    q = read_structure_question(CORPUS, "地域経済の戦略（Ⅳ）の課題をざっと", STRATEGIES, [])
-    assert (q.part, q.strategy) == ("issues", "Ⅳ")
-
-
-@pytest.mark.parametrize("strategy", DOC.strategies, ids=lambda s: s.numeral)
-def test_each_part_of_a_strategy_is_listed_and_cited(strategy) -> None:
-    a = answer_structure(draft(), "q", StructureQuestion("directions", strategy.numeral, None))
-    assert all(d.title in a.lead for d in strategy.directions) and a.primary == len(strategy.directions)
-    for part, texts in (
-        ("issues", strategy.issues),
-        ("remarks", strategy.remarks),
-        ("vision", strategy.vision_directions),
-        ("new_movements", strategy.new_movements),
-    ):
-        a = answer_structure(draft(), "q", StructureQuestion(part, strategy.numeral, None))
-        shown = [i.text for s in a.sections for i in s.items]
-        assert shown == list(texts)
-        cites_are_verbatim(a)
-
-
-def test_pillars_open_questions_and_direction_items() -> None:
-    a = answer_structure(draft(), "q", StructureQuestion("pillars", None, None))
-    assert all(p.name in a.lead for p in DOC.basic_approach.pillars)
-    a = answer_structure(draft(), "q", StructureQuestion("open_questions", None, None))
-    assert len(a.sections[0].items) == len(DOC.vision_changes.open_questions)
-    d = DOC.strategies[0].directions[0]
-    a = answer_structure(draft(), "q", StructureQuestion("direction_items", "Ⅰ", d.title))
-    assert all(item in a.lead for item in d.items)
 
 
 # -- follow-ups, declines -----------------------------------------------------------------
