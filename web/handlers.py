@@ -209,10 +209,7 @@ class Handlers:
             if self.db.exists()
             else []
         )
-        rows += [
-            {"record": "vote", **{k: v for k, v in r.items() if k != "id"}}
-            for r in self.feedback.rows(since, until)
-        ]
+        rows += [{"record": "vote", **{k: v for k, v in r.items() if k != "id"}} for r in data.votes]
         folder = self.downloads.new_folder()
         (folder / "smenavi-insights.csv").write_text(to_csv(rows), encoding="utf-8")
         (folder / "smenavi-insights.jsonl").write_text(to_jsonl(rows), encoding="utf-8")

@@ -133,19 +133,28 @@ class Insights:
     by_direction: Counts = field(default_factory=list)
     by_program: Counts = field(default_factory=list)
     declined: list[QuestionGroup] = field(default_factory=list)
-    downvotes: list[dict[str, object]] = field(default_factory=list)
-    up: int = 0
-    down: int = 0
+    votes: list[dict[str, object]] = field(default_factory=list)  # every vote in the period
 
     @property
     def total(self) -> int:
         return sum(n for _, n in self.by_type)
 
+    @property
+    def downvotes(self) -> list[dict[str, object]]:
+        return [v for v in self.votes if v["vote"] == "down"]
+
+    @property
+    def up(self) -> int:
+        return sum(v["vote"] == "up" for v in self.votes)
+
+    @property
+    def down(self) -> int:
+        return len(self.downvotes)
+
 
 def gather(db: Database, since: datetime, until: datetime, grouper: Grouper | None = None) -> Insights:
     if not db.exists():
         return Insights(since, until)
-    votes = list(FeedbackStore(db).rows(since, until))
     return Insights(
         since,
         until,
@@ -153,9 +162,7 @@ def gather(db: Database, since: datetime, until: datetime, grouper: Grouper | No
         by_direction=counts_by_match(db, "direction", since, until),
         by_program=counts_by_match(db, "program", since, until),
         declined=(grouper or TextGrouper()).group(declined_questions(db, since, until)),
-        downvotes=[v for v in votes if v["vote"] == "down"],
-        up=sum(v["vote"] == "up" for v in votes),
-        down=sum(v["vote"] == "down" for v in votes),
+        votes=list(FeedbackStore(db).rows(since, until)),
     )
 
 
