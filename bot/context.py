@@ -30,11 +30,16 @@ def in_context(
     names_a_case: Callable[[], bool],
     topic: Callable[[], float],
     topic_min: float,
+    weak_decline: bool = False,
 ) -> InContext:
     """``intent``, ``names_a_case`` and ``topic`` read the message (the follow-up intent
     model; whether it names or describes a company; the direction model's confidence); each
-    is called only when the decision needs it."""
+    is called only when the decision needs it. ``weak_decline``: the message was read as out
+    of scope, but only a little more likely than not."""
     shown = shown_directions(previous) if previous and previous.type in ("problem", "structure") else []
+    if kind == "out_of_scope" and weak_decline and previous is not None:
+        # 「万一やられたときの備えは？」 after an answer on a break-in: about what it showed
+        return InContext("followup", intent(), shown)
     if kind == "filler" and previous is not None:
         return InContext("followup", intent(), shown)  # 「何か使える支援ある？」 asks about what it showed
     if kind == "case" and shown and not names_a_case():

@@ -37,7 +37,7 @@ from bot.answers.structure import answer_structure, read_structure_question
 from bot.answers.survey import answer_survey
 from bot.answers.survey_question import RowMatcher, about_shown, about_shown_row, read_survey_question
 from bot.calibration import Calibration
-from bot.classify import Classifiers, Reading, read_kinds
+from bot.classify import REPORT_MIN, Classifiers, Reading, read_kinds
 from bot.compose import Draft
 from bot.context import in_context
 from bot.errors import EmptyQuestion
@@ -148,6 +148,7 @@ class Recommender:
             lambda: names_a_case(m, self.entities, message.search, reading),
             lambda: m.directions.ranked(vector, words)[0][1],
             self.calibration.topic_min,
+            all(c.types[c.label] < REPORT_MIN for c in reading.clauses if c.label == "out_of_scope"),
         )
         kind, shown = context.kind, context.shown
         if kind == "followup" and previous is not None:

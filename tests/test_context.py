@@ -35,3 +35,12 @@ def test_with_nothing_shown_a_general_ask_is_a_problem_only_with_a_clear_topic()
     assert in_context("filler", None, never, never, lambda: 0.9, 0.8).kind == "problem"
     assert in_context("filler", None, never, never, lambda: 0.5, 0.8).kind == "filler"
     assert in_context("survey", None, never, never, never, 0.8).kind == "survey"
+
+
+def test_after_an_answer_a_message_only_weakly_off_topic_follows_it_up() -> None:
+    got = in_context("out_of_scope", _shown(), lambda: "detail", never, never, 0.8, weak_decline=True)
+    assert (got.kind, got.intent) == ("followup", "detail")
+    sure = in_context("out_of_scope", _shown(), never, never, never, 0.8, weak_decline=False)
+    assert sure.kind == "out_of_scope"  # "and the tax on that?" is still declined
+    alone = in_context("out_of_scope", None, never, never, never, 0.8, weak_decline=True)
+    assert alone.kind == "out_of_scope"
