@@ -35,7 +35,13 @@ from bot.answers.problem import Uncovered, answer_problem
 from bot.answers.problem_question import read_problem
 from bot.answers.structure import answer_structure, read_structure_question
 from bot.answers.survey import answer_survey
-from bot.answers.survey_question import RowMatcher, about_shown, about_shown_row, read_survey_question
+from bot.answers.survey_question import (
+    RowMatcher,
+    about_shown,
+    about_shown_row,
+    read_survey_question,
+    tables_meant,
+)
 from bot.calibration import Calibration
 from bot.classify import REPORT_MIN, Classifiers, Reading, read_kinds
 from bot.compose import Draft
@@ -119,7 +125,7 @@ class Recommender:
             raise EmptyQuestion()
         answer = self._answer(message, earlier)
         if self.chat_model is not None and answer.in_scope:
-            answer = llm.rephrase(answer, self.chat_model, self._known_names)
+            answer = llm.rephrase(answer, self.chat_model, self.corpus.document.names())
         answer.notices = [*message.notices, *answer.notices]
         answer.timing_ms = round((time.perf_counter() - started) * 1000, 2)
         return answer
@@ -162,8 +168,9 @@ class Recommender:
         draft = Draft(lang, self.corpus, self.passages)
         if kind != reading.kind:
             reading = replace(reading, kind=kind)
-        if kind == "survey":
-            return self._survey(draft, message, reading, about=previous)
+        if kind == "survey":  # after a survey answer, its table unless this one names another
+            earlier = shown_fact(previous) if previous and previous.type == "survey" else None
+            return self._survey(draft, message, reading, earlier, about=previous, follows=False)
         if kind == "structure":
             parts, directions = m.parts.ranked(vector, words), m.directions.ranked(vector, words)
             question = read_structure_question(self.corpus, message.search, parts, directions, shown)
@@ -233,15 +240,11 @@ class Recommender:
             self.models, self.entities, message.search, reading, shares if weight > 0 else None
         )
 
-    @property
-    def program_links(self) -> dict[str, tuple[str, ...]]:
-        return {n: tuple(a.directions) for n, a in self.corpus.aids.programs.items()}
-
     def _problem(self, draft: Draft, message: Message, reading: Reading) -> Answer:
         m, cal = self.models, self.calibration
         evidence = self.evidence(message, reading)
         ranked, choice, programs = decide(
-            evidence, cal.retrieval_weight, cal.thresholds(), self.program_links
+            evidence, cal.retrieval_weight, cal.thresholds(), self.corpus.aids.program_links
         )
         uncovered = [
             Uncovered(c.text, m.topics.ranked(c.vector, c.tokens)[0][0])
@@ -258,12 +261,12 @@ class Recommender:
         reading: Reading,
         shown: SurveyFact | None = None,
         about: Answer | None = None,
+        follows: bool = True,
     ) -> Answer:
-        """``shown``: the figure of the survey answer before, whose table (and row) a follow-up
-        means; ``about``: the answer before, whose direction a question naming no row means
-        (「同じ悩みの会社はどれくらい？」)."""
+        """``shown``/``follows``: see ``tables_meant``; ``about``: the answer before, whose
+        direction a question naming no row means (「同じ悩みの会社はどれくらい？」)."""
         m = self.models
-        tables = [(shown.table, 1.0)] if shown else m.tables.ranked(reading.vector, reading.tokens)
+        tables = tables_meant(m.tables.ranked(reading.vector, reading.tokens), shown, follows)
         asks = m.asks.ranked(reading.vector, reading.tokens)
         question = read_survey_question(self.corpus, message.search, reading.vector, tables, asks, self.rows)
         if shown is not None:
@@ -294,8 +297,3 @@ class Recommender:
         intent = intent or self.models.intents.ranked(reading.vector, reading.tokens)[0][0]  # not ranked yet
         focus = focus_of(self.models.directions.ranked(reading.vector, reading.tokens), previous)
         return answer_followup(draft, message.text, intent, asked_position(message.search), previous, focus)
-
-    @property
-    def _known_names(self) -> set[str]:
-        doc = self.corpus.document
-        return {p.name for p in doc.programs} | {c.company for c in doc.cases}

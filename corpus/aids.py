@@ -47,6 +47,11 @@ class Aids(_Frozen):
     remark_links: Links
     survey_links: dict[str, dict[str, list[str]]]
 
+    @property
+    def program_links(self) -> dict[str, tuple[str, ...]]:
+        """Each program's directions (the project's reading, not the document's words)."""
+        return {n: tuple(a.directions) for n, a in self.programs.items()}
+
 
 def check_against(aids: Aids, doc: Document) -> list[tuple[str, str]]:
     """Problems as (field, message): aids must name only what the document has, and all of it."""

@@ -169,3 +169,7 @@ class Document(Frozen):
 
     def cases_using(self, program: str) -> list[Case]:
         return [c for c in self.cases if program in c.programs]
+
+    def names(self) -> set[str]:
+        """The programs' and companies' names, as the document writes them."""
+        return {p.name for p in self.programs} | {c.company for c in self.cases}

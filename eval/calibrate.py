@@ -142,7 +142,7 @@ def _fit(rec: Any, data: dict[str, Any]) -> tuple[dict[str, Any], tuple[int, int
     for lang in ("ja", "en"):
         out["decline_min"][lang], out["content_min"][lang] = tune_declines(scope, lang)
     start = Thresholds(show_min=weak_threshold(topicless), **START)
-    weight, thresholds = tune_problem(problems, start, rec.program_links)
+    weight, thresholds = tune_problem(problems, start, rec.corpus.aids.program_links)
     out["retrieval_weight"] = weight
     out.update(asdict(thresholds))
     return out, (len(scope), len(problems))

@@ -45,3 +45,16 @@ def test_a_rows_figure_asked_for_the_earlier_year_is_shown_beside_the_latest() -
     assert (q.ask, q.row, q.years) == ("change", "海外展開への支援", ("令和４年度", "令和５年度"))
     top = _read("去年の1位は何だった？", ["support_wanted"], "top")  # a ranking keeps its one year
     assert top.years == ("令和４年度",)
+
+
+def test_after_a_survey_answer_its_table_is_meant_unless_another_is_sure() -> None:
+    from bot.answers.survey_question import tables_meant
+    from bot.models import SurveyFact
+
+    shown = SurveyFact("management_issues", "t", "令和５年度", 1, "人材不足への対応", 55, 1669)
+    unsure = [("obstacles", 0.34), ("info_sources", 0.16)]
+    assert tables_meant(unsure, shown, follows=False)[0][0] == "management_issues"
+    sure = [("info_media", 0.8)]
+    assert tables_meant(sure, shown, follows=False)[0][0] == "info_media"  # a table of its own
+    assert tables_meant(sure, shown, follows=True)[0][0] == "management_issues"
+    assert tables_meant(unsure, None, follows=False) == unsure

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from bot.answers.survey import SurveyQuestion, asked_rank, asked_years, context_facts
+from bot.models import SurveyFact
 from corpus.load import Corpus
 
 # Tokens too common in row labels (or their English glosses) to say which row a question means.
@@ -138,3 +139,17 @@ def about_shown_row(question: SurveyQuestion, table: str | None, row: str | None
     if question.row is not None or row is None or question.table != table:
         return question
     return replace(question, row=row) if question.ask in ("change", "share", "rank") else question
+
+
+TABLE_SURE = 0.5  # the table model more likely right than not: a question's own table
+
+
+def tables_meant(
+    ranked: Sequence[tuple[str, float]], shown: SurveyFact | None, follows: bool
+) -> list[tuple[str, float]]:
+    """The tables a survey question may mean, best first: after a survey answer (``shown``,
+    its figure), a follow-up means that table, and a survey question of its own (not
+    ``follows``: 「一番伸びたのは？」) too, unless the table model is sure of another."""
+    if shown is not None and (follows or not ranked or ranked[0][1] < TABLE_SURE):
+        return [(shown.table, 1.0)]
+    return list(ranked)
