@@ -58,3 +58,25 @@ def test_after_a_survey_answer_its_table_is_meant_unless_another_is_sure() -> No
     assert tables_meant(sure, shown, follows=False)[0][0] == "info_media"  # a table of its own
     assert tables_meant(sure, shown, follows=True)[0][0] == "management_issues"
     assert tables_meant(unsure, None, follows=False) == unsure
+
+
+def test_a_position_asked_is_a_rank_and_names_no_row() -> None:
+    q = _read("what's the no.5 management issue in the latest survey", ["management_issues"], "list")
+    assert (q.ask, q.rank) == ("rank", 5)
+    first = SurveyQuestion("management_issues", "rank", ("令和４年度",), None, 1)
+    assert about_shown_row(first, "management_issues", "人材不足への対応").row is None
+
+
+def test_another_tables_row_wins_only_where_the_question_stands_out_no_less() -> None:
+    labels = {"management_issues": ("人材不足への対応", "資金調達"), "obstacles": ("人手不足", "資金不足")}
+    axis = {"人材不足への対応": 0, "資金調達": 1, "人手不足": 2, "資金不足": 3}
+    vectors = {label: np.eye(4, dtype=np.float32)[i] for label, i in axis.items()}
+    rows = RowMatcher(labels, vectors, tokens)
+    ranked = [("management_issues", 0.4), ("obstacles", 0.2)]
+    near_issue = np.array([0.9, 0.1, 0.3, 0.1], dtype=np.float32)  # closest to 人材不足への対応
+    text, share = "人手が足りないって会社は何割？", [("share", 1.0)]
+    q = read_survey_question(CORPUS, text, near_issue, ranked, share, rows)
+    assert q.table == "management_issues"
+    near_obstacle = np.array([0.1, 0.1, 0.9, 0.1], dtype=np.float32)
+    q = read_survey_question(CORPUS, text, near_obstacle, ranked, share, rows)
+    assert (q.table, q.row) == ("obstacles", "人手不足")

@@ -57,6 +57,16 @@ class RowMatcher:
         best = int(np.argmax(shares))
         return labels[best], shares[best]
 
+    def standout(self, table: str, vector: np.ndarray) -> tuple[str | None, float]:
+        """The label closest to the question and how far its similarity stands above the
+        median label's."""
+        labels = [label for label in self.labels.get(table, ()) if label in self.vectors]
+        if not labels:
+            return None, 0.0
+        sims = np.array([float(self.vectors[label] @ vector) for label in labels])
+        best = int(np.argmax(sims))
+        return labels[best], float(sims[best] - np.median(sims))
+
     def match(self, table: str, text: str, vector: np.ndarray, open_ask: bool) -> str | None:
         labels = self.labels.get(table, ())
         if not labels:
@@ -66,9 +76,8 @@ class RowMatcher:
             return label
         if open_ask:  # "what is the top item?" names no row
             return None
-        sims = np.array([float(self.vectors[label] @ vector) for label in labels])
-        best = int(np.argmax(sims))
-        return labels[best] if sims[best] - float(np.median(sims)) >= STANDOUT_MIN else None
+        best, standout = self.standout(table, vector)
+        return best if standout >= STANDOUT_MIN else None
 
 
 def row_labels(corpus: Corpus) -> dict[str, tuple[str, ...]]:
@@ -106,11 +115,23 @@ def read_survey_question(
     table, ask = tables[0][0], asks[0][0]
     if rows.lexical(table, text)[1] < LEXICAL_MIN:
         # the owner names a row of another likely table ("営業とか売る力" is an issue, not a profile)
-        # ... with more than half of its words: half of 「東京都」 is the 「都」 of 「都のアンケート」
-        table = next((t for t, _ in tables[1:3] if rows.lexical(t, text)[1] > LEXICAL_MIN), table)
+        # with more than half of its words (half of 「東京都」 is the 「都」 of 「都のアンケート」), and
+        # the question stands out no less for that row than for any row of the likelier table
+        # (「人手が足りない」 is 人手不足 among the obstacles, but more 人材不足 among the issues)
+        here = rows.standout(table, vector)[1]
+        table = next(
+            (
+                t
+                for t, _ in tables[1:3]
+                if rows.lexical(t, text)[1] > LEXICAL_MIN and rows.standout(t, vector)[1] >= here
+            ),
+            table,
+        )
     if table in ("overview",):
         return SurveyQuestion(table, ask, ())
     rank = asked_rank(text)
+    if rank is not None and ask in ("top", "list"):
+        ask = "rank"  # "what's the no.5 issue?": that position, not the list
     row = rows.match(table, text, vector, open_ask=ask in ("top", "list") or rank is not None)
     if table == "profile":
         return SurveyQuestion(table, ask, (), row, None, _group_of(corpus, row, text, rows.tokens))
@@ -136,8 +157,8 @@ def about_shown(corpus: Corpus, question: SurveyQuestion, shown: Sequence[str]) 
 def about_shown_row(question: SurveyQuestion, table: str | None, row: str | None) -> SurveyQuestion:
     """A survey follow-up naming no row of its own (「それ、前の年は？」) asks about the row the
     answer before led with, in the same table — when it asks for a figure, not a ranking."""
-    if question.row is not None or row is None or question.table != table:
-        return question
+    if question.row is not None or row is None or question.table != table or question.rank is not None:
+        return question  # a position asked ("what was number one the year before?") names no row
     return replace(question, row=row) if question.ask in ("change", "share", "rank") else question
 
 
