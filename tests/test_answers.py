@@ -84,6 +84,8 @@ def test_english_survey_answer_glosses_the_labels() -> None:
         ("３番目に多いのは", 3),
         ("what was ranked second", 2),
         ("rank 4", 4),
+        ("what was number one the year before", 1),
+        ("the number of firms", None),
         ("一番多いのは", None),
     ],
 )

@@ -63,6 +63,8 @@ def test_after_a_survey_answer_its_table_is_meant_unless_another_is_sure() -> No
 def test_a_position_asked_is_a_rank_and_names_no_row() -> None:
     q = _read("what's the no.5 management issue in the latest survey", ["management_issues"], "list")
     assert (q.ask, q.rank) == ("rank", 5)
+    before = _read("And what was number one the year before?", ["management_issues"], "change")
+    assert (before.ask, before.rank, before.years) == ("rank", 1, ("令和４年度",))
     first = SurveyQuestion("management_issues", "rank", ("令和４年度",), None, 1)
     assert about_shown_row(first, "management_issues", "人材不足への対応").row is None
 

@@ -34,10 +34,15 @@ _WORDS = {
     "ninth": 9,
     "tenth": 10,
     "top": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
 }
 _ORDINAL = re.compile(
     r"(\d+|[一二三四五六七八九十])\s*(?:位|番目|番手|st\b|nd\b|rd\b|th\b)"
-    r"|(?:rank(?:ed)?|number|no\.)\s*#?(\d+)|#(\d+)"
+    r"|(?:rank(?:ed)?|number|no\.)\s*#?(\d+|one|two|three|four|five)\b|#(\d+)"
     r"|\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b",
     re.I,
 )

@@ -136,6 +136,8 @@ def read_survey_question(
     if table == "profile":
         return SurveyQuestion(table, ask, (), row, None, _group_of(corpus, row, text, rows.tokens))
     years = tuple(y.year for y in next(t for t in corpus.document.survey.tables if t.id == table).years)
+    if ask == "change" and rank is not None and row is None and asked_years(text, False, years) == years[:1]:
+        ask = "rank"  # "what was number one the year before?": that year's position, not a change
     asked = asked_years(text, ask == "change", years)
     if row is not None and ask in ("share", "rank") and asked == years[:1] != years:
         # a row's figure asked for the earlier year ("去年と比べてどう？") is shown beside the latest
