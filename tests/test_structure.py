@@ -103,6 +103,9 @@ def test_each_part_of_a_strategy_is_listed_and_cited(strategy) -> None:
         shown = [i.text for s in a.sections for i in s.items]
         assert shown == list(texts)
         cites_are_verbatim(a)
+        # the lead names the list: all of it when short, its first item at least
+        named = [t for t in texts if t in a.lead]
+        assert texts[0] in named and (len(named) == len(texts) or "など" in a.lead)
 
 
 def test_pillars_open_questions_and_direction_items() -> None:

@@ -39,6 +39,7 @@ _STRATEGY = re.compile(  # read after NFKC
 )
 PER_STRATEGY = ("directions", "issues", "remarks", "vision", "new_movements")
 CONFIDENT = 0.4  # the direction model's probability that lets it name the strategy meant
+LEAD_ITEMS_MAX = 100  # characters of a strategy's list the lead names in full; longer: the first
 
 
 @dataclass(frozen=True)
@@ -121,13 +122,18 @@ def _strategy_items(d: Draft, s: Strategy, part: str) -> list[Item]:
                 *(d.quote(t, ref=x.title, direction=x.title) for t in x.items),
             ]
         ]
-    texts = {
-        "issues": s.issues,
-        "remarks": s.remarks,
-        "vision": s.vision_directions,
-        "new_movements": s.new_movements,
-    }[part]
-    return [d.quote(t, ref=s.numeral) for t in texts]
+    return [d.quote(t, ref=s.numeral) for t in _part_texts(s, part)]
+
+
+def _part_texts(s: Strategy, part: str) -> tuple[str, ...]:
+    return tuple(
+        {
+            "issues": s.issues,
+            "remarks": s.remarks,
+            "vision": s.vision_directions,
+            "new_movements": s.new_movements,
+        }[part]
+    )
 
 
 def _per_strategy(d: Draft, q: StructureQuestion) -> str:
@@ -150,8 +156,21 @@ def _per_strategy(d: Draft, q: StructureQuestion) -> str:
             return d.w.say("structure.lead_directions", **named)
         gloss = d.corpus.gloss(q.located)
         return d.w.say("structure.lead_located", direction=q.located, direction_en=gloss, **named)
-    n = len(_strategy_items(d, s, q.part))
-    return d.w.say(f"structure.lead_{q.part}", strategy=d.strategy(s.numeral), n=n)
+    texts = _part_texts(s, q.part)
+    return d.w.say(
+        f"structure.lead_{q.part}", strategy=d.strategy(s.numeral), n=len(texts), items=_lead_items(d, texts)
+    )
+
+
+def _lead_items(d: Draft, texts: Sequence[str]) -> str:
+    """What the lead names of a list: all of it when short, else its first item and "…"."""
+
+    def one(t: str) -> str:
+        return d.w.quoted(t if d.lang == "ja" else f"{t} ({d.corpus.gloss(t)})" if d.corpus.gloss(t) else t)
+
+    if sum(len(t) for t in texts) <= LEAD_ITEMS_MAX:
+        return d.w.join([one(t) for t in texts])
+    return d.w.say("structure.first_of", first=one(texts[0]))
 
 
 def answer_structure(d: Draft, query: str, q: StructureQuestion) -> Answer:
