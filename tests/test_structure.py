@@ -116,3 +116,27 @@ def test_pillars_open_questions_and_direction_items() -> None:
     d = DOC.strategies[0].directions[0]
     a = answer_structure(draft(), "q", StructureQuestion("direction_items", "Ⅰ", d.title))
     assert all(item in a.lead for item in d.items)
+
+
+@pytest.mark.parametrize(
+    ("text", "numeral"),
+    [
+        ("成長戦略の戦略で委員の意見は？", "Ⅱ"),
+        ("人材と働き方の戦略、方向性をざっくり", "Ⅴ"),
+        ("issues of the startup ecosystem strategy", "Ⅲ"),
+        ("5つの戦略って何？", None),  # the word for strategy names none of them
+        ("起業と成長の話", None),  # one word of two titles each: no winner
+    ],
+)
+def test_a_strategy_named_by_words_only_its_title_has(text: str, numeral: str | None) -> None:
+    from bot.answers.structure import titled_strategy
+
+    assert titled_strategy(CORPUS, text) == numeral
+
+
+def test_which_strategy_a_shown_direction_is_in_presents_that_direction() -> None:
+    succession = "事業承継の一層の促進"
+    q = read_structure_question(CORPUS, "それってどの戦略？", [("directions", 0.5)], [], [succession])
+    assert (q.strategy, q.located) == ("Ⅰ", succession)
+    a = answer_structure(draft(), "q", q)
+    assert [d.title for d in a.directions[: a.primary]] == [succession]

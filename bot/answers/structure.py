@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.compose import Draft
+from bot.keywords import tokens
 from bot.matches import direction_match
 from bot.models import Answer, Item
 from corpus.load import Corpus
@@ -38,6 +39,7 @@ _STRATEGY = re.compile(  # read after NFKC
     re.I,
 )
 PER_STRATEGY = ("directions", "issues", "remarks", "vision", "new_movements")
+STRATEGY_WORDS = frozenset({"戦略", "strategy", "strategies", "sme", "smes"})
 CONFIDENT = 0.4  # the direction model's probability that lets it name the strategy meant
 LEAD_ITEMS_MAX = 100  # characters of a strategy's list the lead names in full; longer: the first
 
@@ -62,6 +64,25 @@ def asked_strategy(text: str) -> str | None:
     raw = (m.group(1) or m.group(2)).lower()
     n = int(raw) if raw.isdigit() else _NUMBER[raw]
     return NUMERALS[n - 1]
+
+
+def titled_strategy(corpus: Corpus, text: str) -> str | None:
+    """The strategy a question names by words of its title that no other title has
+    (「成長」 of 中小企業の成長戦略の推進, 「人材」「働く」 of 人材力の強化と働き方改革の推進), or of its
+    English gloss; the word for strategy itself does not count. None when no title has more
+    of them than the others."""
+    titles = {
+        s.numeral: (set(tokens(s.title)) | set(tokens(corpus.gloss(s.title)))) - STRATEGY_WORDS
+        for s in corpus.document.strategies
+    }
+    words = set(tokens(text))
+    found = {
+        n: len(words & (own - set().union(*(o for m, o in titles.items() if m != n))))
+        for n, own in titles.items()
+    }
+    ranked = sorted(found.items(), key=lambda kv: -kv[1])
+    best, runner_up = ranked[0], ranked[1]
+    return best[0] if best[1] > runner_up[1] else None
 
 
 def likely_strategy(corpus: Corpus, directions: Sequence[tuple[str, float]]) -> str | None:
@@ -91,7 +112,8 @@ def read_structure_question(
     top, p = directions[0] if directions else (None, 0.0)
     direction = named[0] if named else (top if p >= CONFIDENT else None)
     part = parts[0][0]
-    if part == "strategies" and numeral is not None:
+    titled = titled_strategy(corpus, text)
+    if part == "strategies" and (numeral or titled) is not None:
         # a question naming one strategy is not asking for the list of five: its likeliest part
         part = next((q for q, _ in parts if q in PER_STRATEGY), "directions")
     elif part == "strategies" and direction is not None:
@@ -101,8 +123,11 @@ def read_structure_question(
         if direction is not None:
             numeral = corpus.document.strategy_of(direction).numeral
             located = direction if part == "directions" else None
+        elif titled is not None:  # 「成長戦略の戦略」, 「人材と働き方の戦略」: named by its title
+            numeral = titled
         elif shown:  # 「そこについて委員は何と？」 after an answer: the strategy it showed
             numeral = corpus.document.strategy_of(shown[0]).numeral
+            located = shown[0] if part == "directions" else None
         else:
             numeral = likely_strategy(corpus, directions)
     if part == "direction_items" and direction is None:
