@@ -72,12 +72,15 @@ def read_case_question(
     if not found and aspect != "list":
         # described, not named ("商社OBに相談できる事業", "the Vietnam factory company"): the
         # model learned from case questions, else the company of the closest passage
-        thing, p = models.about.ranked(reading.vector, reading.tokens)[0]
+        ranked = models.about.ranked(reading.vector, reading.tokens)
+        thing, p = ranked[0]
         if p < ABOUT_MIN:
-            # the passage nearest the description names it: a company's page, or a program's
-            hit = next((h.chunk for h in nearest_hits() if h.chunk.case or h.chunk.programs), None)
-            if hit is not None:
-                thing = hit.case or hit.programs[0]
+            # the model is unsure: the nearest passage that names one of its three likeliest (a
+            # company's page, or a program's) decides; retrieval alone misreads English
+            # descriptions of Japanese passages ("the company that makes fountain pens")
+            likely = {t for t, _ in ranked[:3]}
+            names = (h.chunk.case or (h.chunk.programs or ("",))[0] for h in nearest_hits())
+            thing = next((n for n in names if n in likely), thing)
         companies = [c for c in doc.cases if c.company == thing]
         programs = [thing] if not companies else []
     sure = p_aspect >= ASPECT_SURE
