@@ -121,7 +121,7 @@ def test_programs_a_company_used(case) -> None:
 @pytest.mark.parametrize("case", DOC.cases, ids=lambda c: c.id)
 def test_the_answering_passage_is_quoted_in_the_one_lead_sentence(case) -> None:
     for kind, text, programs in passages_of(case):
-        a = answer_case(draft(), "q", kind, [case], [], passage=text)
+        a = answer_case(draft(), "q", kind, [case], [], quote=(text, text.split("。")[0]))
         opening = text.split("。")[0]  # a passage of several sentences is quoted up to its first
         assert opening in first_sentence(a) and case.company in first_sentence(a)
         if programs:  # the action's own programs are what is presented

@@ -45,3 +45,19 @@ def test_an_unsure_reading_takes_the_nearest_passage_naming_one_of_its_likeliest
     assert _read(unsure, [_hit(programs=(WOMEN,)), _hit(case=KAWAMASA)]) == [KAWAMASA]
     sure = [(MEDERI, 0.8), (NIKKO, 0.1)]
     assert _read(sure, [_hit(case=KAWAMASA)]) == [MEDERI]  # a sure reading asks no retrieval
+
+
+def test_the_lead_quotes_the_sentence_sharing_the_asked_words_not_the_company_name() -> None:
+    from bot.answers.case_question import asked_words, best_sentence
+    from bot.keywords import tokens
+
+    case = next(c for c in CORPUS.document.cases if any(len(t.split("。")) >= 3 for t in c.business))
+    passage = next(t for t in case.business if len(t.split("。")) >= 3)
+    third = [t for t in passage.rstrip("。").split("。") if t][2]
+    # a question naming the company and asking in the third sentence's own words
+    question = f"{case.company}の{third}について"
+    reading = Reading("case", np.zeros(4, dtype=np.float32), tuple(tokens(question)), ())
+    words = asked_words(case, reading)
+    assert not words & set(tokens(case.company))
+    assert best_sentence(passage, words) == third
+    assert best_sentence(passage, set()) == passage.split("。")[0]  # nothing asked: the first

@@ -20,6 +20,19 @@ PASSAGE_KIND_BONUS = 0.02  # the asked kind of passage (result, what it did) win
 ASPECT_SURE = 0.5  # the aspect model more likely right than not: only that kind of passage
 
 
+def asked_words(case: Case, reading: Reading) -> set[str]:
+    """The question's words but those naming the company: they say which company, not what is
+    asked about it."""
+    return set(reading.tokens) - set(tokens(case.company)) - set(tokens(case.ward))
+
+
+def best_sentence(passage: str, words: set[str]) -> str:
+    """The passage's sentence sharing most of the asked words (the first on a tie): the one
+    the lead quotes (「海外に出始めたのは何年？」 → 「２０１６年より海外市場へ参入…」)."""
+    parts = [t for t in passage.rstrip("。").split("。") if t] or [passage]
+    return max(parts, key=lambda t: len(words & set(tokens(t))))
+
+
 def best_passage(
     case: Case, reading: Reading, aspect: str, vectors: dict[str, np.ndarray], sure: bool = False
 ) -> str | None:
@@ -29,7 +42,7 @@ def best_passage(
     passage, but asks for a result."""
     if aspect in ("programs_used", "who_used", "list"):
         return None
-    words = set(reading.tokens)
+    words = asked_words(case, reading)
     options = passages_of(case)
     if sure and any(kind == aspect for kind, _, _ in options):
         options = [o for o in options if o[0] == aspect]
@@ -60,10 +73,11 @@ def read_case_question(
     reading: Reading,
     about: str,
     nearest_hits: Callable[[], Sequence[Any]],
-) -> tuple[str, list[Case], list[str], str | None]:
-    """(aspect, companies, programs, passage). ``about``: the earlier question a follow-up
-    refers to; ``nearest_hits``: retrieval, called only when nothing names the company and the
-    case-question model is unsure (its best guess stands when retrieval finds nothing)."""
+) -> tuple[str, list[Case], list[str], tuple[str, str] | None]:
+    """(aspect, companies, programs, (the passage that answers, its sentence to quote)).
+    ``about``: the earlier question a follow-up refers to; ``nearest_hits``: retrieval, called
+    only when nothing names the company and the case-question model is unsure (its best guess
+    stands when retrieval finds nothing)."""
     doc = corpus.document
     aspect, p_aspect = models.aspects.ranked(reading.vector, reading.tokens)[0]
     found = named(f"{about} {text}", known, places=True)
@@ -85,4 +99,6 @@ def read_case_question(
         programs = [thing] if not companies else []
     sure = p_aspect >= ASPECT_SURE
     passage = best_passage(companies[0], reading, aspect, vectors, sure) if companies else None
-    return aspect, companies, programs, passage
+    if passage is None:
+        return aspect, companies, programs, None
+    return aspect, companies, programs, (passage, best_sentence(passage, asked_words(companies[0], reading)))

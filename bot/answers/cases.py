@@ -42,7 +42,12 @@ def passages_of(case: Case) -> list[tuple[str, str, tuple[str, ...]]]:
 
 
 def _lead(
-    d: Draft, aspect: str, companies: Sequence[Case], programs: Sequence[str], passage: str | None
+    d: Draft,
+    aspect: str,
+    companies: Sequence[Case],
+    programs: Sequence[str],
+    passage: str | None,
+    sentence: str | None,
 ) -> str:
     w, corpus = d.w, d.corpus
     doc = corpus.document
@@ -66,14 +71,15 @@ def _lead(
     company, ward = d.company_at(case.company, case.ward).values()
     if passage and aspect != "programs_used":
         used = w.join([d.program(p) for p in case.programs])
-        # the quote sits inside the lead's one sentence: a passage of several sentences is
-        # quoted up to its first full stop (the whole passage is in the company's card below)
-        head, _, rest = passage.rstrip("。").partition("。")
+        # the quote sits inside the lead's one sentence: of a passage of several sentences, the
+        # one that answers (the whole passage is in the company's card below)
+        parts = passage.rstrip("。").split("。")
+        at = parts.index(sentence) if sentence in parts else 0
         return w.say(
             "case.lead_passage",
             company=company,
             ward=ward,
-            passage=f"{head}…" if rest else head,
+            passage=("…" if at > 0 else "") + parts[at] + ("…" if at < len(parts) - 1 else ""),
             passage_en=corpus.gloss(passage).rstrip("."),
             programs=used,
         )
@@ -107,17 +113,18 @@ def answer_case(
     aspect: str,
     companies: Sequence[Case],
     programs: Sequence[str],
-    passage: str | None = None,
+    quote: tuple[str, str] | None = None,
 ) -> Answer:
     """``companies`` and ``programs``: what the question is about, most specific first;
-    ``passage``: the company's passage that answers it, when one does."""
+    ``quote``: the company's passage that answers it and the sentence of it to quote."""
+    passage, sentence = quote or (None, None)
     doc, corpus = d.corpus.document, d.corpus
     shown = list(companies)
     if programs and not companies:
         shown = [c for p in programs[:1] for c in doc.cases_using(p)]
     if aspect == "list" or not (shown or programs):
         shown = list(doc.cases)
-    lead = _lead(d, aspect, companies, programs, passage)
+    lead = _lead(d, aspect, companies, programs, passage, sentence)
     d.add("cases", [i for case in shown for i in _case_items(d, case, aspect)])
     focus = next(
         (tuple(progs) for c in companies[:1] for _, text, progs in passages_of(c) if text == passage), ()
