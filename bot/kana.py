@@ -21,17 +21,23 @@ from pathlib import Path
 
 import jaconv
 
-RULES_VERSION = "3"  # part of the cache key: a change to how the table is built rebuilds it
+RULES_VERSION = "4"  # part of the cache key: a change to how the table is built rebuilds it
 MIN_READING = 3
 HIRAGANA_SHARE = 0.7  # restore only messages that are mostly hiragana
 _HIRAGANA = re.compile(r"[\u3041-\u309f]")
 _JAPANESE = re.compile(r"[\u3041-\u30ff\u3400-\u9fff]")
+_KANJI = re.compile(r"[\u3400-\u9fff]")
 _WRITTEN = re.compile(r"[\u30a1-\u30fa\u3400-\u9fff]")  # kanji or katakana: what hiragana stands in for
 _KEPT = ("名詞", "動詞")
 
 
 def mostly_hiragana(text: str) -> bool:
+    """Typed without converting to kanji: no kanji at all, and mostly hiragana. A message with
+    any kanji was converted, and casual Japanese is mostly hiragana anyway (「どんなことして
+    くれるの」 must not become 「どんな今年てくれるの」)."""
     japanese = len(_JAPANESE.findall(text))
+    if _KANJI.search(text):
+        return False
     return japanese >= MIN_READING and len(_HIRAGANA.findall(text)) >= HIRAGANA_SHARE * japanese
 
 

@@ -105,3 +105,17 @@ def test_romaji_long_vowels_find_loanwords() -> None:
     assert spelled_out("てれわーく") == "てれわあく"
     restorer = KanaRestorer.build(["テレワークを導入した", "テレワークの定着"])
     assert "テレワーク" in restorer.restore(to_kana("terewaaku wo dounyuu shitai"))
+
+
+def test_only_messages_typed_without_kanji_are_given_kanji_back() -> None:
+    from bot.kana import mostly_hiragana
+
+    assert mostly_hiragana("あとつぎが いない")
+    # casual Japanese is mostly hiragana, but any kanji means it was converted
+    assert not mostly_hiragana("具体的に都はどんなことしてくれるの？もうちょい詳しく")
+    from bot.kana import KanaRestorer
+
+    restorer = KanaRestorer.build(["今年の売上目標", "今年も値上げ"])
+    assert "今年" in restorer.restore("ことしの うりあげ")
+    mixed = "具体的に都はどんなことしてくれるの？"
+    assert restorer.restore(mixed) == mixed
