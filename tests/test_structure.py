@@ -140,3 +140,11 @@ def test_which_strategy_a_shown_direction_is_in_presents_that_direction() -> Non
     assert (q.strategy, q.located) == ("Ⅰ", succession)
     a = answer_structure(draft(), "q", q)
     assert [d.title for d in a.directions[: a.primary]] == [succession]
+
+
+def test_what_tokyo_does_after_an_answer_gives_the_shown_directions_items() -> None:
+    fair = "適正取引の推進"
+    parts = [("direction_items", 0.8), ("directions", 0.1)]
+    q = read_structure_question(CORPUS, "具体的に都は何してくれるの？", parts, [], [fair])
+    assert (q.part, q.direction) == ("direction_items", fair)
+    assert read_structure_question(CORPUS, "具体的に都は何してくれるの？", parts, []).part == "directions"

@@ -112,6 +112,8 @@ def read_structure_question(
     top, p = directions[0] if directions else (None, 0.0)
     direction = named[0] if named else (top if p >= CONFIDENT else None)
     part = parts[0][0]
+    if part == "direction_items" and direction is None and shown:
+        direction = shown[0]  # 「具体的に都は何をしてくれるの？」 after an answer: what it showed
     titled = titled_strategy(corpus, text)
     if part == "strategies" and (numeral or titled) is not None:
         # a question naming one strategy is not asking for the list of five: its likeliest part
