@@ -96,6 +96,7 @@ def test_asked_rank(text: str, rank: int | None) -> None:
 def test_asked_years() -> None:
     years = ("令和４年度", "令和５年度")
     assert asked_years("去年は？", False, years) == ("令和４年度",)
+    assert asked_years("前の年は？", False, years) == ("令和４年度",)
     assert asked_years("最新の調査では", False, years) == ("令和５年度",)
     assert asked_years("令和4年度と5年度でそれぞれ", False, years) == years
     assert asked_years("増えた？", True, years) == years

@@ -14,7 +14,7 @@ from corpus.load import Corpus
 from corpus.models import PercentRow, SurveyTable
 
 _EARLIER = re.compile(
-    r"令和\s*4|r\s*4\b|(?<![0-9])4年度|2022|昨年|前年|去年|前回"
+    r"令和\s*4|r\s*4\b|(?<![0-9])4年度|2022|昨年|前年|前の年|去年|前回"
     r"|last year|previous year|year before|prior year",
     re.I,
 )
