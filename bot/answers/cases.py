@@ -41,6 +41,14 @@ def passages_of(case: Case) -> list[tuple[str, str, tuple[str, ...]]]:
     ]
 
 
+def _excerpt(passage: str, sentence: str | None) -> str:
+    """The quote sits inside the lead's one sentence: of a passage of several sentences, the one
+    that answers, with "…" where the passage goes on (the whole is in the company's card)."""
+    parts = passage.rstrip("。").split("。")
+    at = parts.index(sentence) if sentence in parts else 0
+    return ("…" if at > 0 else "") + parts[at] + ("…" if at < len(parts) - 1 else "")
+
+
 def _lead(
     d: Draft,
     aspect: str,
@@ -71,15 +79,11 @@ def _lead(
     company, ward = d.company_at(case.company, case.ward).values()
     if passage and aspect != "programs_used":
         used = w.join([d.program(p) for p in case.programs])
-        # the quote sits inside the lead's one sentence: of a passage of several sentences, the
-        # one that answers (the whole passage is in the company's card below)
-        parts = passage.rstrip("。").split("。")
-        at = parts.index(sentence) if sentence in parts else 0
         return w.say(
             "case.lead_passage",
             company=company,
             ward=ward,
-            passage=("…" if at > 0 else "") + parts[at] + ("…" if at < len(parts) - 1 else ""),
+            passage=_excerpt(passage, sentence),
             passage_en=corpus.gloss(passage).rstrip("."),
             programs=used,
         )
