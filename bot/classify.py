@@ -81,6 +81,11 @@ class ClauseReading:
     types: dict[str, float]
     label: str  # its type, after the decline thresholds
 
+    @property
+    def barely_declined(self) -> bool:
+        """Read as out of scope or an instruction, but only a little more likely than not."""
+        return self.label in DECLINE and self.types[self.label] < REPORT_MIN
+
 
 @dataclass(frozen=True)
 class Reading:
@@ -95,6 +100,11 @@ class Reading:
 
     def content(self) -> list[ClauseReading]:
         return [c for c in self.clauses if c.label in CONTENT]
+
+    @property
+    def barely_off_topic(self) -> bool:
+        """Every clause read as out of scope is only a little more so than not."""
+        return all(c.barely_declined for c in self.clauses if c.label == "out_of_scope")
 
 
 def label_of(types: Mapping[str, float], decline_min: Mapping[str, float]) -> str:
@@ -148,15 +158,11 @@ def read_kinds(
         toks = tuple(tokens_of(text))
         t = types.of(v, toks) if after_answer else without(types.of(v, toks), "followup")
         label = label_of(t, decline_min)
-        if label == "filler" and topic is not None and topic(v, toks) >= topic_min:
+        # a general ask, or a clause only weakly off topic ("コロナで入れた在宅勤務が…"), with a
+        # clear topic is a problem
+        weak = label == "filler" or (label == "out_of_scope" and t[label] < REPORT_MIN)
+        if weak and topic is not None and topic(v, toks) >= topic_min:
             label = "problem"
-        elif (
-            label == "out_of_scope"
-            and t[label] < REPORT_MIN
-            and topic is not None
-            and topic(v, toks) >= topic_min
-        ):
-            label = "problem"  # "コロナで入れた在宅勤務が…": a clear topic, only weakly off it
         clauses.append(ClauseReading(text, v, toks, t, label))
     clauses, content = _content(clauses, content_min, topic, topic_min)
     every = tuple(t for c in clauses for t in c.tokens)
@@ -191,10 +197,7 @@ def _content(
         # beside a problem or a general ask for help, a clause only a little more out of scope
         # than not is part of the asking ("Does Tokyo help with that?", 「これってうちだけ？」),
         # not a separate question left unanswered
-        clauses = [
-            replace(c, label="filler") if c.label in DECLINE and c.types[c.label] < REPORT_MIN else c
-            for c in clauses
-        ]
+        clauses = [replace(c, label="filler") if c.barely_declined else c for c in clauses]
     return clauses, content
 
 

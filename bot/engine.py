@@ -43,7 +43,7 @@ from bot.answers.survey_question import (
     tables_meant,
 )
 from bot.calibration import Calibration
-from bot.classify import REPORT_MIN, Classifiers, Reading, read_kinds
+from bot.classify import Classifiers, Reading, read_kinds
 from bot.compose import Draft
 from bot.context import in_context
 from bot.errors import EmptyQuestion
@@ -152,9 +152,9 @@ class Recommender:
             previous,
             lambda: m.intents.ranked(vector, words)[0][0],
             lambda: names_a_case(m, self.entities, message.search, reading),
-            lambda: m.directions.ranked(vector, words)[0][1],
+            lambda: self._topic(vector, words),
             self.calibration.topic_min,
-            all(c.types[c.label] < REPORT_MIN for c in reading.clauses if c.label == "out_of_scope"),
+            reading.barely_off_topic,
         )
         kind, shown = context.kind, context.shown
         if kind == "followup" and previous is not None:
