@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from bot.answers.cases import passages_of
+from bot.answers.cases import passages_of, sentences
 from bot.answers.entities import Entity, named
 from bot.classify import Classifiers, Reading
 from bot.keywords import tokens
@@ -29,20 +29,24 @@ def asked_words(case: Case, reading: Reading) -> set[str]:
 def best_sentence(passage: str, words: set[str]) -> str:
     """The passage's sentence sharing most of the asked words (the first on a tie): the one
     the lead quotes (「海外に出始めたのは何年？」 → 「２０１６年より海外市場へ参入…」)."""
-    parts = [t for t in passage.rstrip("。").split("。") if t] or [passage]
-    return max(parts, key=lambda t: len(words & set(tokens(t))))
+    return max(sentences(passage), key=lambda t: len(words & set(tokens(t))))
 
 
 def best_passage(
-    case: Case, reading: Reading, aspect: str, vectors: dict[str, np.ndarray], sure: bool = False
+    case: Case,
+    reading: Reading,
+    aspect: str,
+    vectors: dict[str, np.ndarray],
+    sure: bool = False,
+    words: set[str] | None = None,
 ) -> str | None:
     """The company's passage closest to the question (a small bonus for the asked kind). When
     the aspect model is ``sure`` (more likely than not), only passages of that kind compete:
     「メスを研ぐ会社の海外売上は？」 describes the company in words closest to its business
-    passage, but asks for a result."""
+    passage, but asks for a result. ``words``: ``asked_words``, where the caller has them."""
     if aspect in ("programs_used", "who_used", "list"):
         return None
-    words = asked_words(case, reading)
+    words = asked_words(case, reading) if words is None else words
     options = passages_of(case)
     if sure and any(kind == aspect for kind, _, _ in options):
         options = [o for o in options if o[0] == aspect]
@@ -97,8 +101,8 @@ def read_case_question(
             thing = next((n for n in names if n in likely), thing)
         companies = [c for c in doc.cases if c.company == thing]
         programs = [thing] if not companies else []
-    sure = p_aspect >= ASPECT_SURE
-    passage = best_passage(companies[0], reading, aspect, vectors, sure) if companies else None
-    if passage is None:
+    if not companies:
         return aspect, companies, programs, None
-    return aspect, companies, programs, (passage, best_sentence(passage, asked_words(companies[0], reading)))
+    words = asked_words(companies[0], reading)
+    passage = best_passage(companies[0], reading, aspect, vectors, p_aspect >= ASPECT_SURE, words)
+    return aspect, companies, programs, (passage, best_sentence(passage, words)) if passage else None

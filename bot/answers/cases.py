@@ -41,10 +41,15 @@ def passages_of(case: Case) -> list[tuple[str, str, tuple[str, ...]]]:
     ]
 
 
+def sentences(passage: str) -> list[str]:
+    """A passage's sentences (the document ends them with 。, the last one often without)."""
+    return [t for t in passage.rstrip("。").split("。") if t] or [passage]
+
+
 def _excerpt(passage: str, sentence: str | None) -> str:
     """The quote sits inside the lead's one sentence: of a passage of several sentences, the one
     that answers, with "…" where the passage goes on (the whole is in the company's card)."""
-    parts = passage.rstrip("。").split("。")
+    parts = sentences(passage)
     at = parts.index(sentence) if sentence in parts else 0
     return ("…" if at > 0 else "") + parts[at] + ("…" if at < len(parts) - 1 else "")
 
