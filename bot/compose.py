@@ -76,15 +76,18 @@ class Draft:
         whose full stops would end a sentence), then the document's own name to check it by."""
         if not self.w.en:
             return company
-        romanized = without_legal_form(self.corpus.gloss(company) or company)
+        romanized = self._romanized(company)
         return f"{romanized} ({company})" if romanized != company else company
+
+    def _romanized(self, company: str) -> str:
+        return without_legal_form(self.corpus.gloss(company) or company)
 
     def company_at(self, company: str, ward: str) -> dict[str, str]:
         """A company and its ward for a "{company} ({ward})" template; in English the
         document's own name goes inside the brackets with the ward."""
         if not self.w.en:
             return {"company": company, "ward": ward}
-        romanized = without_legal_form(self.corpus.gloss(company) or company)
+        romanized = self._romanized(company)
         place = self.corpus.gloss(ward) or ward
         return {"company": romanized, "ward": f"{company}, {place}" if romanized != company else place}
 
