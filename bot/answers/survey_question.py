@@ -10,6 +10,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import numpy as np
 
@@ -38,11 +39,22 @@ class RowMatcher:
     tokens: Callable[[str], list[str]]
     glosses: dict[str, str] = field(default_factory=dict)  # row label -> the project's English
 
+    @cached_property
+    def _own_words(self) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
+        """Each label's own words and its gloss's (read once, not per question)."""
+        labels = {label for group in self.labels.values() for label in group}
+        return {
+            label: (
+                frozenset(self.tokens(label)) - GENERIC,
+                frozenset(_singular(w) for w in self.tokens(self.glosses.get(label, ""))) - GENERIC_EN,
+            )
+            for label in labels
+        }
+
     def _share(self, words: set[str], label: str) -> float:
         """The larger share of the label's own words, or of its gloss's, found in ``words``."""
-        own = set(self.tokens(label)) - GENERIC
+        own, gloss = self._own_words[label]
         share = len(words & own) / max(len(own), 1)
-        gloss = {_singular(w) for w in self.tokens(self.glosses.get(label, ""))} - GENERIC_EN
         if gloss:
             share = max(share, len({_singular(w) for w in words} & gloss) / len(gloss))
         return share
