@@ -193,7 +193,8 @@ def _lead_items(d: Draft, texts: Sequence[str]) -> str:
     """What the lead names of a list: all of it when short, else its first item and "…"."""
 
     def one(t: str) -> str:
-        return d.w.quoted(t if d.lang == "ja" else f"{t} ({d.corpus.gloss(t)})" if d.corpus.gloss(t) else t)
+        gloss = d.corpus.gloss(t) if d.w.en else ""
+        return d.w.quoted(f"{t} ({gloss})" if gloss else t)
 
     if sum(len(t) for t in texts) <= LEAD_ITEMS_MAX:
         return d.w.join([one(t) for t in texts])
@@ -236,14 +237,16 @@ def answer_structure(d: Draft, query: str, q: StructureQuestion) -> Answer:
         lead = d.w.say("structure.lead_open_questions", n=len(items))
     else:  # the five strategies
         d.add("structure", [d.quote(s.heading, ref=s.numeral) for s in doc.strategies])
-        titles = d.w.join([d.strategy(s.numeral) for s in doc.strategies])
-        lead = d.w.say("structure.lead_strategies", titles=titles)
-        if q.located:
+        lead = d.w.say(
+            "structure.lead_strategies", titles=d.w.join([d.strategy(s.numeral) for s in doc.strategies])
+        )
+        if q.located:  # which of the five the shown direction is in, first
             where = d.strategy(doc.strategy_of(q.located).numeral)
             gloss = corpus.gloss(q.located)
-            lead = d.w.say("structure.lead_shown_in", direction=q.located, direction_en=gloss, strategy=where)
-            lead += d.w.say("structure.lead_strategies", titles=titles)
-            presented = [q.located]
+            shown_in = d.w.say(
+                "structure.lead_shown_in", direction=q.located, direction_en=gloss, strategy=where
+            )
+            lead, presented = shown_in + lead, [q.located]
     return d.finish(
         query,
         "structure",
