@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.compose import Draft
 from bot.keywords import tokens
@@ -71,10 +72,9 @@ def titled_strategy(corpus: Corpus, text: str) -> str | None:
     (「成長」 of 中小企業の成長戦略の推進, 「人材」「働く」 of 人材力の強化と働き方改革の推進), or of its
     English gloss; the word for strategy itself does not count. None when no title has more
     of them than the others."""
-    titles = {
-        s.numeral: (set(tokens(s.title)) | set(tokens(corpus.gloss(s.title)))) - STRATEGY_WORDS
-        for s in corpus.document.strategies
-    }
+    titles = _title_words(
+        tuple((s.numeral, s.title, corpus.gloss(s.title)) for s in corpus.document.strategies)
+    )
     words = set(tokens(text))
     found = {
         n: len(words & (own - set().union(*(o for m, o in titles.items() if m != n))))
@@ -83,6 +83,15 @@ def titled_strategy(corpus: Corpus, text: str) -> str | None:
     ranked = sorted(found.items(), key=lambda kv: -kv[1])
     best, runner_up = ranked[0], ranked[1]
     return best[0] if best[1] > runner_up[1] else None
+
+
+@lru_cache(maxsize=4)
+def _title_words(titles: tuple[tuple[str, str, str], ...]) -> dict[str, frozenset[str]]:
+    """Each strategy's title words and its gloss's (tokenized once, not per question)."""
+    return {
+        n: (frozenset(tokens(title)) | frozenset(tokens(gloss))) - STRATEGY_WORDS
+        for n, title, gloss in titles
+    }
 
 
 def likely_strategy(corpus: Corpus, directions: Sequence[tuple[str, float]]) -> str | None:
