@@ -37,11 +37,10 @@ def in_context(
     is called only when the decision needs it. ``weak_decline``: the message was read as out
     of scope, but only a little more likely than not."""
     shown = shown_directions(previous) if previous and previous.type in ("problem", "structure") else []
-    if kind == "out_of_scope" and weak_decline and previous is not None:
-        # 「万一やられたときの備えは？」 after an answer on a break-in: about what it showed
+    if previous is not None and (kind == "filler" or (kind == "out_of_scope" and weak_decline)):
+        # 「何か使える支援ある？」, or 「万一やられたときの備えは？」 after an answer on a break-in:
+        # about what it showed
         return InContext("followup", intent(), shown)
-    if kind == "filler" and previous is not None:
-        return InContext("followup", intent(), shown)  # 「何か使える支援ある？」 asks about what it showed
     if kind == "case" and shown and not names_a_case():
         return InContext("followup", "cases", shown)  # "did anyone actually use that?"
     if kind == "filler" and topic() >= topic_min:
