@@ -15,6 +15,7 @@ from corpus.load import Corpus
 
 _LEGAL = re.compile(r"株式会社|有限会社|製造所|製作所|\b(inc|co|ltd|mfg|corp)\b\.?|[,.()（）]", re.I)
 _WARD = re.compile(r"\(.*?\)|（.*?）")
+_KANJI = re.compile(r"[\u4e00-\u9fff]")
 BIGRAM_MIN = 0.6  # share of a name's character pairs found in the message
 CHAR_MIN = 0.75  # for short names: share of its characters, in order
 
@@ -91,8 +92,9 @@ def _near(variant: str, message: str, pairs: set[str]) -> bool:
     own = _own_bigrams(variant)
     if len(variant) >= 5 and own and len(own & pairs) / len(own) >= BIGRAM_MIN:
         return True
-    if 4 <= len(variant) <= 6 and not variant.isascii():
-        # a one-character slip in a short name (河正工業): most characters, in order
+    if 4 <= len(variant) <= 6 and _KANJI.search(variant):
+        # a one-character slip in a short kanji name (河正工業): most characters, in order; a
+        # kana name's characters (たかやま) are found in order in any long enough sentence
         pos, hits = 0, 0
         for ch in variant:
             found = message.find(ch, pos)
