@@ -35,6 +35,13 @@ class ProgramAid(_Frozen):
     directions: list[str] = Field(min_length=1)
 
 
+class RowWords(_Frozen):
+    """An owner's everyday words for one survey row (「銀行」 for 金融機関)."""
+
+    ja: list[str] = Field(min_length=1)
+    en: list[str] = Field(min_length=1)
+
+
 Links = dict[str, list[list[str]]]
 
 
@@ -46,6 +53,7 @@ class Aids(_Frozen):
     issue_links: Links
     remark_links: Links
     survey_links: dict[str, dict[str, list[str]]]
+    survey_words: dict[str, dict[str, RowWords]] = Field(default_factory=dict)  # table (or "profile") -> row
 
     @property
     def program_links(self) -> dict[str, tuple[str, ...]]:
@@ -97,4 +105,15 @@ def check_against(aids: Aids, doc: Document) -> list[tuple[str, str]]:
                 problems.append((f"survey_links.{table_id}.{label}", "unknown row label"))
             for title in set(linked) - titles:
                 problems.append((f"survey_links.{table_id}.{label}", f"unknown direction {title!r}"))
+    profile = {r.label for g in doc.survey.profile for r in g.rows} | {g.name for g in doc.survey.profile}
+    for table_id, words in aids.survey_words.items():
+        if table_id != "profile" and table_id not in tables:
+            problems.append((f"survey_words.{table_id}", "unknown survey table"))
+            continue
+        labels = (
+            profile if table_id == "profile" else {r.label for y in tables[table_id].years for r in y.rows}
+        )
+        problems += [
+            (f"survey_words.{table_id}.{label}", "unknown row label") for label in set(words) - labels
+        ]
     return problems
