@@ -34,6 +34,7 @@ MIN_CLAUSE_WORDS = 3  # English words
 # kana are separated by spaces too, but those pieces are short. So spaces split a message that
 # has no Japanese punctuation only when every piece is at least this long.
 SPACED_SENTENCE_CHARS = 8
+WIDE_SPACED_SENTENCE_CHARS = 5  # 「後継ぎいない　在宅勤務も中途半端」
 _JA_PUNCT = re.compile(r"[。、！？]")
 _JA_SPACE = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff])[ \u3000]+(?=[\u3040-\u30ff\u3400-\u9fff])")
 
@@ -70,7 +71,9 @@ def _spaced_sentences(text: str) -> list[re.Match[str]]:
     ends = [m.start() for m in spaces] + [len(text)]
     starts = [0] + [m.end() for m in spaces]
     pieces = [text[a:b] for a, b in zip(starts, ends, strict=True)]
-    long_enough = all(len(re.sub(r"\W", "", p)) >= SPACED_SENTENCE_CHARS for p in pieces)
+    # a full-width space is typed on purpose (an IME's own space): shorter pieces are sentences too
+    least = SPACED_SENTENCE_CHARS if any(" " in m.group() for m in spaces) else WIDE_SPACED_SENTENCE_CHARS
+    long_enough = all(len(re.sub(r"\W", "", p)) >= least for p in pieces)
     return spaces if spaces and long_enough else []
 
 
