@@ -25,11 +25,14 @@ from bot.answers.entities import Entity
 from bot.answers.followup import (
     answer_followup,
     asked_position,
+    asks_another,
     case_about,
     focus_of,
     last_shown,
+    shown_companies,
     shown_directions,
     shown_fact,
+    shown_strategy,
 )
 from bot.answers.problem import Uncovered, answer_problem
 from bot.answers.problem_question import read_problem
@@ -38,7 +41,6 @@ from bot.answers.survey import answer_survey
 from bot.answers.survey_question import (
     RowMatcher,
     about_shown,
-    about_shown_row,
     read_survey_question,
     tables_meant,
 )
@@ -84,6 +86,7 @@ class Recommender:
     entities: tuple[Entity, ...]
     rows: RowMatcher
     case_vectors: dict[str, np.ndarray]  # each company passage's query-side vector
+    case_words: dict[str, frozenset[str]]  # each company's and program's words (thing_words)
     kana: KanaRestorer
     chat_model: Any = None  # optional LangChain chat model for rephrasing (settings.llm)
 
@@ -172,11 +175,12 @@ class Recommender:
             earlier = shown_fact(previous) if previous and previous.type == "survey" else None
             return self._survey(draft, message, reading, earlier, about=previous, follows=False)
         if kind == "structure":
-            parts, directions = m.parts.ranked(vector, words), m.directions.ranked(vector, words)
-            question = read_structure_question(self.corpus, message.search, parts, directions, shown)
-            return answer_structure(draft, text, question)
-        if kind == "case":
-            return self._case(draft, message, reading)
+            return self._structure(draft, message, reading, shown, previous)
+        if kind == "case":  # 「ほかに〜の会社は？」 after a case answer: not the companies it showed
+            shown_cases = previous is not None and previous.type == "case" and asks_another(message.search)
+            return self._case(
+                draft, message, reading, exclude=frozenset(shown_companies(previous) if shown_cases else ())
+            )
         return self._problem(draft, message, reading)
 
     def encode(self, message: Message) -> Encoded:
@@ -267,24 +271,47 @@ class Recommender:
         direction a question naming no row means (「同じ悩みの会社はどれくらい？」)."""
         m = self.models
         tables = tables_meant(m.tables.ranked(reading.vector, reading.tokens), shown, follows)
+        # 「同じ悩みの会社はどれくらい？」 after a problem answer: its direction's row, unless named
+        after_problem = about is not None and about.type == "problem" and bool(shown_directions(about))
+        words_only = (follows and shown is not None) or after_problem
         asks = m.asks.ranked(reading.vector, reading.tokens)
-        question = read_survey_question(self.corpus, message.search, reading.vector, tables, asks, self.rows)
-        if shown is not None:
-            question = about_shown_row(question, shown.table, shown.label)
+        question = read_survey_question(
+            self.corpus, message.search, reading.vector, tables, asks, self.rows, shown, words_only
+        )
         if about is not None and about.type == "problem":
-            question = about_shown(self.corpus, question, shown_directions(about))
+            question = about_shown(self.corpus, question, shown_directions(about), about.query)
         return answer_survey(draft, message.text, question)
 
-    def _case(self, draft: Draft, message: Message, reading: Reading, about: str = "") -> Answer:
+    def _structure(
+        self, draft: Draft, message: Message, reading: Reading, shown: Sequence[str], previous: Answer | None
+    ) -> Answer:
+        """``shown``: the directions the answer before presented; ``previous``: that answer,
+        whose one strategy a question naming none means."""
+        m, vector, words = self.models, reading.vector, reading.tokens
+        parts, directions = m.parts.ranked(vector, words), m.directions.ranked(vector, words)
+        strategy = shown_strategy(previous, self.corpus) if previous is not None else None
+        question = read_structure_question(self.corpus, message.search, parts, directions, shown, strategy)
+        return answer_structure(draft, message.text, question)
+
+    def _case(
+        self,
+        draft: Draft,
+        message: Message,
+        reading: Reading,
+        about: str = "",
+        exclude: frozenset[str] = frozenset(),
+    ) -> Answer:
         question = read_case_question(
             self.corpus,
             self.models,
             self.entities,
             self.case_vectors,
+            self.case_words,
             message.search,
             reading,
             about,
             lambda: self._retrieve(message.search, reading.vector).hits[:NEAREST_HITS],
+            exclude,
         )
         return answer_case(draft, message.text, *question)
 
@@ -292,6 +319,10 @@ class Recommender:
         draft = Draft(message.lang, self.corpus, self.passages)
         if previous.type == "survey":
             return self._survey(draft, message, reading, shown_fact(previous))
+        if previous.type == "structure" and not previous.primary:  # 「そこの取組の方向性は？」
+            return self._structure(draft, message, reading, [], previous)
+        if previous.type == "case" and asks_another(message.search):  # 「ほかに〜の会社は？」
+            return self._case(draft, message, reading, exclude=frozenset(shown_companies(previous)))
         if previous.type == "case":
             return self._case(draft, message, reading, about=case_about(previous))
         intent = intent or self.models.intents.ranked(reading.vector, reading.tokens)[0][0]  # not ranked yet

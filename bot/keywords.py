@@ -124,6 +124,22 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1024)
+def nouns(text: str) -> frozenset[str]:
+    """The text's nouns (normalized; numbers left out) and English words: what can say which
+    thing a text is about — verbs like 作る and 売る are said of every company."""
+    out = set()
+    for m in _tokenizer().tokenize(nfkc(text).lower()):
+        pos = m.part_of_speech()
+        surface = m.surface()
+        if surface.isascii():
+            if surface.isalpha() and len(surface) > 2 and surface.lower() not in _STOP:
+                out.add(surface.lower())
+        elif pos[0] == "名詞" and pos[1] != "数詞":
+            out.add(m.normalized_form().lower())
+    return frozenset(out)
+
+
 class KeywordIndex:
     """Okapi BM25 over chunk texts: rank_bm25's BM25Okapi scores, as a sparse matrix."""
 

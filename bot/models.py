@@ -52,6 +52,7 @@ class SurveyFact:
     label: str
     percent: int
     respondents: int
+    by_rank: bool = False  # the question asked a position (「1位は？」), not this row
 
 
 QUESTION_TYPES = ("problem", "survey", "case", "structure", "out_of_scope", "instruction")

@@ -13,9 +13,10 @@ from typing import Any
 import numpy as np
 
 from bot import llm
+from bot.answers.case_question import thing_words
 from bot.answers.cases import passages_of
 from bot.answers.entities import entities
-from bot.answers.survey_question import RowMatcher, label_text, row_labels
+from bot.answers.survey_question import RowMatcher, everyday_words, label_text, row_labels
 from bot.calibration import Calibration, load_calibration
 from bot.classify import fit_classifiers
 from bot.examples import load_examples
@@ -84,8 +85,11 @@ def load_parts(
         "models": models,
         "calibration": calibration,
         "entities": entities(corpus),
-        "rows": RowMatcher(labels, label_vectors, tokens, {r: corpus.gloss(r) for r in label_vectors}),
+        "rows": RowMatcher(
+            labels, label_vectors, tokens, {r: corpus.gloss(r) for r in label_vectors}, everyday_words(corpus)
+        ),
         "case_vectors": dict(zip(case_texts, vectors_of(case_texts), strict=True)),
+        "case_words": thing_words(corpus),
         "kana": load_restorer(words, cache_dir),
         "chat_model": llm.load_chat_model(settings.llm) if settings.llm else None,
     }

@@ -175,6 +175,8 @@ def test_names_aliases_and_slips_find_entities_wards_only_when_asked() -> None:
     assert found("I want to travel abroad to sell") == []
     assert found("葛飾区で町工場をやっています") == []
     assert found("葛飾区の会社の事例", places=True) == ["河政工業株式会社"]
+    # a kana name's letters turn up in order in any long sentence: only kanji names may slip
+    assert found("医療系のスタートアップを立ち上げたばかりで、都のビジコンに出ようか迷ってます") == []
 
 
 # -- follow-ups, declines -----------------------------------------------------------------
@@ -246,3 +248,13 @@ def test_a_follow_up_refers_to_the_latest_answer_that_showed_something() -> None
     vague = Answer("q4", "ja", True, type="problem")
     assert last_shown([problem, survey, declined, vague]) is survey
     assert last_shown([survey, problem]) is problem and last_shown([declined, vague]) is None
+    structure = Answer("q5", "ja", True, type="structure")  # 「戦略Ⅰの課題」: そこの方向性は？
+    assert last_shown([problem, structure]) is structure
+
+
+def test_another_company_is_asked_for_in_plain_words() -> None:
+    from bot.answers.followup import asks_another
+
+    assert asks_another("ほかに起業したばかりの会社の例ってある？")
+    assert asks_another("他にも海外に出た会社ある？") and asks_another("any other company like that?")
+    assert not asks_another("その会社は何を使ったの？")

@@ -8,11 +8,12 @@ from types import SimpleNamespace
 import numpy as np
 from answer_helpers import CORPUS
 
-from bot.answers.case_question import read_case_question
+from bot.answers.case_question import described, read_case_question, thing_words
 from bot.answers.entities import entities
 from bot.classify import Reading
 
 NIKKO, KAWAMASA, MEDERI = "株式会社日興エボナイト製造所", "河政工業株式会社", "mederi株式会社"
+TAKAYAMA = "株式会社高山医療機械製作所"
 WOMEN = "女性ベンチャー成長促進事業"
 
 
@@ -27,11 +28,14 @@ def _hit(case: str = "", programs: tuple[str, ...] = ()) -> SimpleNamespace:
     return SimpleNamespace(chunk=SimpleNamespace(case=case, programs=programs))
 
 
-def _read(about: list[tuple[str, float]], hits: list[SimpleNamespace]) -> list[str]:
+def _read(
+    about: list[tuple[str, float]],
+    hits: list[SimpleNamespace],
+    text: str = "Which company makes fountain pens?",
+) -> list[str]:
     reading = Reading("case", np.zeros(4, dtype=np.float32), (), ())
-    text = "Which company makes fountain pens?"
     _, companies, programs, _ = read_case_question(
-        CORPUS, _models(about), entities(CORPUS), {}, text, reading, "", lambda: hits
+        CORPUS, _models(about), entities(CORPUS), {}, thing_words(CORPUS), text, reading, "", lambda: hits
     )
     return [c.company for c in companies] or programs
 
@@ -45,6 +49,22 @@ def test_an_unsure_reading_takes_the_nearest_passage_naming_one_of_its_likeliest
     assert _read(unsure, [_hit(programs=(WOMEN,)), _hit(case=KAWAMASA)]) == [KAWAMASA]
     sure = [(MEDERI, 0.8), (NIKKO, 0.1)]
     assert _read(sure, [_hit(case=KAWAMASA)]) == [MEDERI]  # a sure reading asks no retrieval
+
+
+def test_an_unsure_reading_takes_the_likely_company_whose_own_words_the_story_has() -> None:
+    # 万年筆 is only 日興エボナイト's; 海外 and 売上 are every exporter's
+    unsure = [(TAKAYAMA, 0.35), (NIKKO, 0.3), (KAWAMASA, 0.1)]
+    story = "万年筆を作っている工房です。海外で売上を伸ばしたメーカーの例は？"
+    assert _read(unsure, [_hit(case=TAKAYAMA)], story) == [NIKKO]
+    # words every likely company shares decide nothing: retrieval does
+    assert _read(unsure, [_hit(case=KAWAMASA)], "海外で売上を伸ばした会社の例は？") == [KAWAMASA]
+
+
+def test_described_needs_a_word_of_one_company_alone() -> None:
+    known = {"A": frozenset({"海外", "万年筆"}), "B": frozenset({"海外", "メス"}), "C": frozenset({"海外"})}
+    assert described(["A", "B", "C"], {"海外", "万年筆"}, known) == "A"
+    assert described(["A", "B", "C"], {"海外"}, known) is None
+    assert described(["A", "B"], {"万年筆", "メス"}, known) is None  # one word each: a tie
 
 
 def test_the_lead_quotes_the_sentence_sharing_the_asked_words_not_the_company_name() -> None:
@@ -61,3 +81,18 @@ def test_the_lead_quotes_the_sentence_sharing_the_asked_words_not_the_company_na
     assert not words & set(tokens(case.company))
     assert best_sentence(passage, words) == third
     assert best_sentence(passage, set()) == passage.split("。")[0]  # nothing asked: the first
+
+
+def test_programs_asked_for_one_action_are_that_actions_and_for_the_company_all() -> None:
+    from bot.answers.case_question import best_passage
+    from bot.keywords import tokens
+
+    kawamasa = next(c for c in CORPUS.document.cases if c.company == KAWAMASA)
+
+    def passage(question: str) -> str | None:
+        reading = Reading("case", np.zeros(4, dtype=np.float32), tuple(tokens(question)), ())
+        return best_passage(kawamasa, reading, "programs_used", {}, sure=True)
+
+    vietnam = passage("河政工業がベトナムに工場を作るときに使った支援は？")
+    assert vietnam is not None and "ベトナム" in vietnam
+    assert passage("河政工業が使った支援は？") is None  # 支援 is every program's word: all of them

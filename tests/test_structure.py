@@ -126,6 +126,7 @@ def test_pillars_open_questions_and_direction_items() -> None:
         ("issues of the startup ecosystem strategy", "Ⅲ"),
         ("5つの戦略って何？", None),  # the word for strategy names none of them
         ("起業と成長の話", None),  # one word of two titles each: no winner
+        ("成長戦略のほうのビジョン", "Ⅱ"),  # the ほう (方) of 働き方 names no strategy
     ],
 )
 def test_a_strategy_named_by_words_only_its_title_has(text: str, numeral: str | None) -> None:
@@ -148,3 +149,27 @@ def test_what_tokyo_does_after_an_answer_gives_the_shown_directions_items() -> N
     q = read_structure_question(CORPUS, "具体的に都は何してくれるの？", parts, [], [fair])
     assert (q.part, q.direction) == ("direction_items", fair)
     assert read_structure_question(CORPUS, "具体的に都は何してくれるの？", parts, []).part == "directions"
+
+
+def test_one_item_asked_by_its_position_or_its_words_leads_the_answer() -> None:
+    vision = [("vision", 0.7), ("issues", 0.1)]
+    fifth = read_structure_question(CORPUS, "成長戦略のほうのビジョン、5番目は？", vision, [])
+    assert (fifth.strategy, fifth.item) == ("Ⅱ", 4)
+    lead = answer_structure(draft(), "q", fifth).lead
+    assert DOC.strategy("Ⅱ").vision_directions[4] in lead
+    # a topic only one item of the part has: that item, and its strategy
+    tama = read_structure_question(CORPUS, "多摩とか島の話ってビジョンのどの戦略？", vision, [])
+    item = next(i for i, t in enumerate(DOC.strategy("Ⅳ").vision_directions) if "多摩" in t)
+    assert (tama.strategy, tama.item) == ("Ⅳ", item)
+    assert read_structure_question(CORPUS, "ビジョンって何が書いてある？", vision, []).item is None
+
+
+def test_after_a_structure_answer_a_question_naming_no_strategy_means_its_strategy() -> None:
+    from bot.answers.followup import shown_strategy
+
+    issues = answer_structure(draft(), "戦略Ⅰの課題", StructureQuestion("issues", "Ⅰ", None))
+    assert shown_strategy(issues, CORPUS) == "Ⅰ"
+    every = answer_structure(draft(), "課題を全部", StructureQuestion("issues", None, None))
+    assert shown_strategy(every, CORPUS) is None  # five strategies: none in particular
+    q = read_structure_question(CORPUS, "そこの取組の方向性は？", [("directions", 0.6)], [], [], "Ⅰ")
+    assert (q.part, q.strategy) == ("directions", "Ⅰ")

@@ -8,6 +8,7 @@ import numpy as np
 from bot.answers.survey import SurveyQuestion
 from bot.answers.survey_question import RowMatcher, about_shown_row, read_survey_question, row_labels
 from bot.keywords import tokens
+from bot.models import SurveyFact
 from corpus.load import load_corpus
 
 CORPUS = load_corpus()
@@ -32,12 +33,42 @@ def test_half_a_label_from_another_table_does_not_overrule_the_table_model() -> 
     assert q.table == "support_wanted"
 
 
+def _shown(table: str, label: str, rank: int = 1, by_rank: bool = False) -> SurveyFact:
+    return SurveyFact(table, "t", "令和５年度", rank, label, 55, 1669, by_rank)
+
+
 def test_a_follow_up_naming_no_row_asks_about_the_row_shown() -> None:
     q = SurveyQuestion("management_issues", "change", ("令和４年度", "令和５年度"))
-    assert about_shown_row(q, "management_issues", "人材不足への対応").row == "人材不足への対応"
-    assert about_shown_row(q, "obstacles", "人手不足").row is None  # another table: not that row
+    assert about_shown_row(q, _shown("management_issues", "人材不足への対応")).row == "人材不足への対応"
+    assert about_shown_row(q, _shown("obstacles", "人手不足")).row is None  # another table: not that row
     top = SurveyQuestion("management_issues", "top", ("令和４年度",))
-    assert about_shown_row(top, "management_issues", "人材不足への対応").row is None  # a ranking
+    assert about_shown_row(top, _shown("management_issues", "人材不足への対応")).row is None  # a ranking
+
+
+def test_after_a_position_was_shown_another_year_asks_that_years_position() -> None:
+    # 「1位は？」 then 「前の年は？」: last year's first place, not this year's first row's change
+    q = SurveyQuestion("management_issues", "change", ("令和４年度", "令和５年度"))
+    top = _shown("management_issues", "人材不足への対応", by_rank=True)
+    before = about_shown_row(q, top, "令和４年度")
+    assert (before.ask, before.rank, before.row, before.years) == ("rank", 1, None, ("令和４年度",))
+    assert about_shown_row(q, top, None).row == "人材不足への対応"  # 「それ、増えてる？」: that row
+    named = _shown("management_issues", "人材不足への対応")  # the question before named the row
+    assert about_shown_row(q, named, "令和４年度").row == "人材不足への対応"
+
+
+def test_a_follow_up_needs_a_rows_words_to_leave_the_row_shown() -> None:
+    # every question is nearest some row; 「去年と比べると増えてる？」 names none of its own
+    labels = {"support_wanted": ("テレワーク等の取組支援", "海外展開への支援")}
+    vectors = {
+        "テレワーク等の取組支援": np.eye(2, dtype=np.float32)[0],
+        "海外展開への支援": np.eye(2, dtype=np.float32)[1],
+    }
+    rows = RowMatcher(labels, vectors, tokens)
+    near = np.array([0.1, 0.9], dtype=np.float32)
+    shown = _shown("support_wanted", "テレワーク等の取組支援")
+    args = (CORPUS, "去年と比べると増えてる？", near, [("support_wanted", 1.0)], [("change", 1.0)], rows)
+    assert read_survey_question(*args).row == "海外展開への支援"  # alone, the nearest row
+    assert read_survey_question(*args, shown, words_only=True).row == "テレワーク等の取組支援"
 
 
 def test_a_rows_figure_asked_for_the_earlier_year_is_shown_beside_the_latest() -> None:
@@ -49,7 +80,6 @@ def test_a_rows_figure_asked_for_the_earlier_year_is_shown_beside_the_latest() -
 
 def test_after_a_survey_answer_its_table_is_meant_unless_another_is_sure() -> None:
     from bot.answers.survey_question import tables_meant
-    from bot.models import SurveyFact
 
     shown = SurveyFact("management_issues", "t", "令和５年度", 1, "人材不足への対応", 55, 1669)
     unsure = [("obstacles", 0.34), ("info_sources", 0.16)]
@@ -66,7 +96,7 @@ def test_a_position_asked_is_a_rank_and_names_no_row() -> None:
     before = _read("And what was number one the year before?", ["management_issues"], "change")
     assert (before.ask, before.rank, before.years) == ("rank", 1, ("令和４年度",))
     first = SurveyQuestion("management_issues", "rank", ("令和４年度",), None, 1)
-    assert about_shown_row(first, "management_issues", "人材不足への対応").row is None
+    assert about_shown_row(first, _shown("management_issues", "人材不足への対応")).row is None
 
 
 def test_another_tables_row_wins_only_where_the_question_stands_out_no_less() -> None:
@@ -82,3 +112,41 @@ def test_another_tables_row_wins_only_where_the_question_stands_out_no_less() ->
     near_obstacle = np.array([0.1, 0.1, 0.9, 0.1], dtype=np.float32)
     q = read_survey_question(CORPUS, text, near_obstacle, ranked, share, rows)
     assert (q.table, q.row) == ("obstacles", "人手不足")
+
+
+def test_an_owners_everyday_word_for_a_row_finds_it() -> None:
+    from bot.answers.survey_question import everyday_words
+
+    rows = RowMatcher(
+        LABELS, {}, tokens, {r: CORPUS.gloss(r) for t in LABELS.values() for r in t}, everyday_words(CORPUS)
+    )
+    share = [("share", 1.0)]
+    q = read_survey_question(
+        CORPUS, "銀行から支援の話を聞く会社は何％？", VECTOR, [("info_sources", 1.0)], share, rows
+    )
+    assert q.row == "金融機関"
+    assert (
+        ROWS.match("info_sources", "銀行から支援の話を聞く会社は何％？", VECTOR, False) is None
+    )  # not without them
+    # naming two rows as choices asks for the ranking, not one of them
+    top = [("top", 1.0)]
+    q = read_survey_question(
+        CORPUS, "銀行と税理士、どっちから聞く会社が多い？", VECTOR, [("info_sources", 1.0)], top, rows
+    )
+    assert q.row is None
+
+
+def test_a_count_the_owner_gives_finds_the_profile_row_holding_it() -> None:
+    from bot.answers.survey_question import counted_row
+
+    labels = LABELS["profile"]
+    assert counted_row("従業員4人の会社です", labels) == "5人未満"
+    assert counted_row("社員15名", labels) == "5-19人"
+    assert counted_row("we have 30 employees", labels) == "20人以上"
+    assert counted_row("創業30年の店", labels) == "21-50年"
+    assert counted_row("令和5年度の調査で", labels) is None  # a year is no company's age
+
+
+def test_a_position_asked_names_no_row_even_beside_one() -> None:
+    q = _read("what's the second most common medium after websites?", ["info_media"], "rank")
+    assert (q.rank, q.row) == (2, None)

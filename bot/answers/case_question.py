@@ -3,7 +3,7 @@ the company's passage that answers it (pure, given the models and a retrieval ca
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -11,13 +11,67 @@ import numpy as np
 from bot.answers.cases import passages_of, sentences
 from bot.answers.entities import Entity, named
 from bot.classify import Classifiers, Reading
-from bot.keywords import tokens
+from bot.keywords import nouns, tokens
 from corpus.load import Corpus
 from corpus.models import Case
 
+ANOTHER_WORDS = frozenset({"他", "外", "別", "another", "other", "else"})  # say which, not what
+# words for "a program" itself: 「河政工業が使った支援は？」 asks for all of them, not the one
+# action whose passage says マッチング支援
+PROGRAM_WORDS = frozenset(
+    {"支援", "事業", "助成", "助成金", "補助", "補助金", "制度", "サポート", "プログラム"}
+)
 ABOUT_MIN = 0.5  # the case-question model names the company or program described
 PASSAGE_KIND_BONUS = 0.02  # the asked kind of passage (result, what it did) wins a near tie
 ASPECT_SURE = 0.5  # the aspect model more likely right than not: only that kind of passage
+
+
+def thing_words(corpus: Corpus) -> dict[str, frozenset[str]]:
+    """The words the document uses about each company (its passages) and each program (the
+    passages of the actions that name it): what a description of one can share with it."""
+    out: dict[str, set[str]] = {}
+    for case in corpus.document.cases:
+        for _, text, programs in passages_of(case):
+            words = set(nouns(text))
+            out.setdefault(case.company, set()).update(words)
+            for program in programs:
+                out.setdefault(program, set()).update(words)
+    return {name: frozenset(words) for name, words in out.items()}
+
+
+def described(likely: Sequence[str], words: set[str], known: Mapping[str, frozenset[str]]) -> str | None:
+    """Of the ``likely`` companies or programs, the one the question shares more words with
+    than any other does with it alone: 「万年筆を作ってる工房」 is 日興エボナイト's, though its
+    海外 and 売上 are everyone's."""
+    # Latin words in the passages are names (TSG); one character (具 of 筆記具 and 術具) says little
+    words = {w for w in words if not w.isascii() and len(w) > 1}
+    own = {name: known.get(name, frozenset()) & words for name in likely}
+    unique = {
+        name: len(w - set().union(*(v for m, v in own.items() if m != name))) for name, w in own.items()
+    }
+    ranked = sorted(unique.items(), key=lambda nu: nu[1], reverse=True)
+    if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+        return None
+    return ranked[0][0]
+
+
+def another_company(
+    corpus: Corpus,
+    exclude: frozenset[str],
+    vector: np.ndarray,
+    vectors: Mapping[str, np.ndarray],
+    words: set[str],
+    known: Mapping[str, frozenset[str]],
+) -> str:
+    """「ほかに起業したばかりの会社は？」: of the companies not yet shown, the one the question
+    shares a word with alone, else the one with the passage nearest the question."""
+    others = [c for c in corpus.document.cases if c.company not in exclude] or list(corpus.document.cases)
+
+    def nearest(case: Case) -> float:
+        return max(float(vectors[t] @ vector) if t in vectors else 0.0 for _, t, _ in passages_of(case))
+
+    words = words - ANOTHER_WORDS
+    return described([c.company for c in others], words, known) or max(others, key=nearest).company
 
 
 def asked_words(case: Case, reading: Reading) -> set[str]:
@@ -44,9 +98,15 @@ def best_passage(
     the aspect model is ``sure`` (more likely than not), only passages of that kind compete:
     「メスを研ぐ会社の海外売上は？」 describes the company in words closest to its business
     passage, but asks for a result. ``words``: ``asked_words``, where the caller has them."""
-    if aspect in ("programs_used", "who_used", "list"):
+    if aspect in ("who_used", "list"):
         return None
     words = asked_words(case, reading) if words is None else words
+    if aspect == "programs_used" and sure:
+        # the programs of one action, when the question speaks of it alone (「原料を自前で作れる
+        # ようにしたときの助成金は？」); else all the company's programs, with no passage
+        actions = {text: nouns(text) for kind, text, programs in passages_of(case) if programs}
+        asked = {n for w in words for n in nouns(w)} - PROGRAM_WORDS
+        return described(list(actions), asked, actions)
     options = passages_of(case)
     if sure and any(kind == aspect for kind, _, _ in options):
         options = [o for o in options if o[0] == aspect]
@@ -73,12 +133,15 @@ def read_case_question(
     models: Classifiers,
     known: tuple[Entity, ...],
     vectors: dict[str, np.ndarray],
+    words: Mapping[str, frozenset[str]],
     text: str,
     reading: Reading,
     about: str,
     nearest_hits: Callable[[], Sequence[Any]],
+    exclude: frozenset[str] = frozenset(),
 ) -> tuple[str, list[Case], list[str], tuple[str, str] | None]:
     """(aspect, companies, programs, (the passage that answers, its sentence to quote)).
+    ``words``: ``thing_words``; ``exclude``: companies already shown, when another is asked for.
     ``about``: the earlier question a follow-up refers to; ``nearest_hits``: retrieval, called
     only when nothing names the company and the case-question model is unsure (its best guess
     stands when retrieval finds nothing)."""
@@ -92,13 +155,21 @@ def read_case_question(
         # model learned from case questions, else the company of the closest passage
         ranked = models.about.ranked(reading.vector, reading.tokens)
         thing, p = ranked[0]
+        if exclude:
+            thing, p = (
+                another_company(corpus, exclude, reading.vector, vectors, set(nouns(text)), words),
+                1.0,
+            )
         if p < ABOUT_MIN:
-            # the model is unsure: the nearest passage that names one of its three likeliest (a
-            # company's page, or a program's) decides; retrieval alone misreads English
+            # the model is unsure: of its three likeliest, the one the whole message (its story
+            # too) shares words with that no other has; else the nearest passage naming one of
+            # them (a company's page, or a program's) — retrieval alone misreads English
             # descriptions of Japanese passages ("the company that makes fountain pens")
-            likely = {t for t, _ in ranked[:3]}
+            likely = [t for t, _ in ranked[:3]]
             names = (h.chunk.case or (h.chunk.programs or ("",))[0] for h in nearest_hits())
-            thing = next((n for n in names if n in likely), thing)
+            thing = described(likely, set(nouns(text)), words) or next(
+                (n for n in names if n in likely), thing
+            )
         companies = [c for c in doc.cases if c.company == thing]
         programs = [thing] if not companies else []
     if not companies:

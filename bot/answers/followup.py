@@ -12,6 +12,8 @@ from bot.answers.survey import context_facts, fact_item
 from bot.compose import Draft
 from bot.matches import direction_match, program_match
 from bot.models import Answer, SurveyFact
+from corpus.load import Corpus
+from corpus.models import NUMERALS
 
 FOCUS_MIN = 0.3  # a follow-up's own direction probability that singles out one shown direction
 _KANJI = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
@@ -41,7 +43,7 @@ def last_shown(earlier: Sequence[Answer]) -> Answer | None:
         (
             a
             for a in reversed(earlier)
-            if a.in_scope and (a.primary or a.primary_programs or a.type in ("survey", "case"))
+            if a.in_scope and (a.primary or a.primary_programs or a.type in ("survey", "case", "structure"))
         ),
         None,
     )
@@ -53,11 +55,22 @@ def shown_fact(prev: Answer) -> SurveyFact | None:
     return facts[0] if facts else None
 
 
+_ANOTHER = re.compile(r"ほか|他[にので]|別の|\b(?:another|other|else)\b", re.I)
+
+
+def asks_another(text: str) -> bool:
+    """「ほかに〜の例は？」 / "any other company?": not the one just shown."""
+    return bool(_ANOTHER.search(unicodedata.normalize("NFKC", text)))
+
+
+def shown_companies(prev: Answer) -> list[str]:
+    return [i.ref for sec in prev.sections if sec.kind == "cases" for i in sec.items]
+
+
 def case_about(prev: Answer) -> str:
     """What a follow-up on a case answer is about: its question and the companies and programs
     it showed, in the document's names."""
-    names = [i.ref for sec in prev.sections if sec.kind == "cases" for i in sec.items]
-    return " ".join(dict.fromkeys([prev.query, *names, *shown_programs(prev)]))
+    return " ".join(dict.fromkeys([prev.query, *shown_companies(prev), *shown_programs(prev)]))
 
 
 def focus_of(ranked: Sequence[tuple[str, float]], prev: Answer) -> str | None:
@@ -69,6 +82,18 @@ def focus_of(ranked: Sequence[tuple[str, float]], prev: Answer) -> str | None:
 
 def shown_directions(prev: Answer) -> list[str]:
     return [d.title for d in prev.directions[: prev.primary]]
+
+
+def shown_strategy(prev: Answer, corpus: Corpus) -> str | None:
+    """The one strategy a structure answer was about (its 課題, 委員発言, ①–⑤ or directions), which
+    a follow-up naming none means: 「戦略Ⅰの課題は？」 then 「そこの取組の方向性は？」."""
+    if prev.type != "structure":
+        return None
+    doc = corpus.document
+    refs = {i.ref for sec in prev.sections if sec.kind == "structure" for i in sec.items}
+    numerals = {r for r in refs if r in NUMERALS}
+    numerals |= {doc.strategy_of(t).numeral for t in shown_directions(prev)}
+    return next(iter(numerals)) if len(numerals) == 1 else None
 
 
 def shown_programs(prev: Answer) -> list[str]:
@@ -115,9 +140,10 @@ def _cases_of(d: Draft, directions: list[str], programs: list[str]) -> tuple[str
     return lead, programs
 
 
-def _survey_of(d: Draft, directions: list[str]) -> tuple[str, list[str]]:
-    """「同じ悩みの会社はどれくらい？」: the figure first, then its row under the survey."""
-    facts = context_facts(d.corpus, directions)
+def _survey_of(d: Draft, directions: list[str], said: str) -> tuple[str, list[str]]:
+    """「同じ悩みの会社はどれくらい？」: the figure first, then its row under the survey; ``said``:
+    the owner's message before, which picks among the direction's rows."""
+    facts = context_facts(d.corpus, directions, said)
     items = [fact_item(d, f) for f in facts]
     d.add("survey", items)
     first = directions[0] if directions else ""
@@ -126,7 +152,7 @@ def _survey_of(d: Draft, directions: list[str]) -> tuple[str, list[str]]:
     return d.w.say(key, direction=first, direction_en=d.corpus.gloss(first), figure=figure), []
 
 
-def _detail_of(d: Draft, directions: list[str], programs: list[str]) -> tuple[str, list[str]]:
+def _detail_of(d: Draft, directions: list[str], programs: list[str], said: str) -> tuple[str, list[str]]:
     """「詳しく」: the direction's items, the 課題 and 委員発言 linked to it, its survey figure."""
     corpus = d.corpus
     if not directions:  # the shown item was a program
@@ -147,7 +173,7 @@ def _detail_of(d: Draft, directions: list[str], programs: list[str]) -> tuple[st
         *(t for i, t in enumerate(strategy.remarks) if first in links.remark_links[strategy.numeral][i]),
     ]
     d.add("linked", [d.quote(t, ref=strategy.numeral) for t in related])
-    d.add("survey", [fact_item(d, f) for f in context_facts(corpus, directions)])
+    d.add("survey", [fact_item(d, f) for f in context_facts(corpus, directions, said)])
     if programs:
         d.add("programs", [i for p in programs for i in program_items(d, p)])
     return lead, programs
@@ -170,9 +196,9 @@ def answer_followup(
     elif intent == "cases":
         lead, presented = _cases_of(d, directions, programs)
     elif intent == "survey":
-        lead, presented = _survey_of(d, directions)
+        lead, presented = _survey_of(d, directions, prev.query)
     else:
-        lead, presented = _detail_of(d, directions, programs)
+        lead, presented = _detail_of(d, directions, programs, prev.query)
     if presented:
         d.add("next_step", [d.line(d.w.say("problem.next_program", program=d.program(presented[0])))])
     elif directions:

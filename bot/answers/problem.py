@@ -130,7 +130,7 @@ def answer_problem(
         d.add("programs", _once([i for name in programs for i in program_items(d, name)]))
     kind = "others" if choice.weak else "directions"
     d.add(kind, [i for title in choice.directions for i in direction_items(d, title)])
-    survey = [] if choice.weak else context_facts(corpus, choice.directions)
+    survey = [] if choice.weak else context_facts(corpus, choice.directions, query)
     d.add("survey", [fact_item(d, f) for f in survey])
     d.add("not_covered", uncovered_items(d, uncovered))
     if not choice.weak:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.answers.followup import asked_position
 from bot.compose import Draft
 from bot.keywords import tokens
 from bot.matches import direction_match
@@ -40,7 +41,9 @@ _STRATEGY = re.compile(  # read after NFKC
     re.I,
 )
 PER_STRATEGY = ("directions", "issues", "remarks", "vision", "new_movements")
+ITEM_PARTS = ("issues", "remarks", "vision", "new_movements")
 STRATEGY_WORDS = frozenset({"戦略", "strategy", "strategies", "sme", "smes"})
+LIGHT_WORDS = frozenset({"有る", "為る", "成る", "居る", "向ける", "出来る"})  # say nothing of a topic
 CONFIDENT = 0.4  # the direction model's probability that lets it name the strategy meant
 LEAD_ITEMS_MAX = 100  # characters of a strategy's list the lead names in full; longer: the first
 
@@ -53,6 +56,8 @@ class StructureQuestion:
     # "which strategy is 水素 in?": the direction the question's topic falls under, which the
     # strategy was read from; that direction is the answer, its neighbours only context
     located: str | None = None
+    # 「ビジョンの5番目は？」, 「多摩の話はどの戦略？」: one of the strategy's items (0-based)
+    item: int | None = None
 
 
 def asked_strategy(text: str) -> str | None:
@@ -75,7 +80,7 @@ def titled_strategy(corpus: Corpus, text: str) -> str | None:
     titles = _title_words(
         tuple((s.numeral, s.title, corpus.gloss(s.title)) for s in corpus.document.strategies)
     )
-    words = set(tokens(text))
+    words = _topic_words(text)
     found = {
         n: len(words & (own - set().union(*(o for m, o in titles.items() if m != n))))
         for n, own in titles.items()
@@ -88,10 +93,13 @@ def titled_strategy(corpus: Corpus, text: str) -> str | None:
 @lru_cache(maxsize=4)
 def _title_words(titles: tuple[tuple[str, str, str], ...]) -> dict[str, frozenset[str]]:
     """Each strategy's title words and its gloss's (tokenized once, not per question)."""
-    return {
-        n: (frozenset(tokens(title)) | frozenset(tokens(gloss))) - STRATEGY_WORDS
-        for n, title, gloss in titles
-    }
+    return {n: _topic_words(f"{title} {gloss}") - STRATEGY_WORDS for n, title, gloss in titles}
+
+
+def _topic_words(text: str) -> frozenset[str]:
+    """A text's words that can name a topic: not one character (the 方 of 働き方 is the ほう of
+    「成長戦略のほう」) and not a light verb (ある, する)."""
+    return frozenset(w for w in tokens(text) if len(w) > 1 and w not in LIGHT_WORDS)
 
 
 def likely_strategy(corpus: Corpus, directions: Sequence[tuple[str, float]]) -> str | None:
@@ -111,10 +119,12 @@ def read_structure_question(
     parts: Sequence[tuple[str, float]],
     directions: Sequence[tuple[str, float]],
     shown: Sequence[str] = (),
+    shown_strategy: str | None = None,
 ) -> StructureQuestion:
     """``parts`` and ``directions``: the models' readings of the question, best first;
     ``shown``: the directions the answer before presented, which a question naming none of
-    its own refers to ("which of the five strategies is that under?")."""
+    its own refers to ("which of the five strategies is that under?"); ``shown_strategy``: the
+    one strategy a structure answer before was about (「そこの取組の方向性は？」)."""
     numeral = asked_strategy(text)
     folded = unicodedata.normalize("NFKC", text)
     named = [t for t in corpus.document.direction_titles() if unicodedata.normalize("NFKC", t) in folded]
@@ -129,7 +139,9 @@ def read_structure_question(
         part = next((q for q, _ in parts if q in PER_STRATEGY), "directions")
     elif part == "strategies" and direction is not None:
         part = "directions"  # "which strategy is GX/DX in?": that strategy, with its directions
-    located = None
+    located, item = None, None
+    if numeral is None and titled is None and part in ITEM_PARTS:
+        numeral, item = found_item(corpus, part, text) or (None, None)
     if numeral is None and part in PER_STRATEGY:
         if direction is not None:
             numeral = corpus.document.strategy_of(direction).numeral
@@ -139,13 +151,38 @@ def read_structure_question(
         elif shown:  # 「そこについて委員は何と？」 after an answer: the strategy it showed
             numeral = corpus.document.strategy_of(shown[0]).numeral
             located = shown[0] if part == "directions" else None
+        elif shown_strategy is not None:
+            numeral = shown_strategy
         else:
             numeral = likely_strategy(corpus, directions)
     if part == "direction_items" and direction is None:
         part = "directions"
     if part == "strategies" and numeral is None and direction is None and shown:
         located = shown[0]  # the five strategies, and which of them the shown direction is in
-    return StructureQuestion(part, numeral, direction if part == "direction_items" else None, located)
+    if item is None and numeral is not None and part in ITEM_PARTS:
+        position = asked_position(text)  # 「ビジョンの5番目は？」
+        count = len(_part_texts(corpus.document.strategy(numeral), part))
+        item = position - 1 if position is not None and 0 < position <= count else None
+    return StructureQuestion(part, numeral, direction if part == "direction_items" else None, located, item)
+
+
+def found_item(corpus: Corpus, part: str, text: str) -> tuple[str, int] | None:
+    """The one item of a part (課題, 委員発言, ①–⑤…) across the strategies that shares a word with
+    the question no other item has — 「多摩とか島の話はどの戦略？」 is Ⅳ's ④ — as (strategy, index)."""
+    items = [
+        (s.numeral, i, _topic_words(t))
+        for s in corpus.document.strategies
+        for i, t in enumerate(_part_texts(s, part))
+    ]
+    words = _topic_words(text) - STRATEGY_WORDS
+    scores = []
+    for numeral, i, own in items:
+        others = set().union(*(o for m, j, o in items if (m, j) != (numeral, i)))
+        scores.append((len(words & (own - others)), numeral, i))
+    scores.sort(reverse=True)
+    if not scores or scores[0][0] == 0 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
+        return None
+    return scores[0][1], scores[0][2]
 
 
 def _strategy_items(d: Draft, s: Strategy, part: str) -> list[Item]:
@@ -193,6 +230,15 @@ def _per_strategy(d: Draft, q: StructureQuestion) -> str:
         gloss = d.corpus.gloss(q.located)
         return d.w.say("structure.lead_located", direction=q.located, direction_en=gloss, **named)
     texts = _part_texts(s, q.part)
+    if q.item is not None:  # the one item asked, by its position or its words
+        part = d.w.say(f"structure.parts.{q.part}")
+        return d.w.say(
+            "structure.lead_item",
+            strategy=d.strategy(s.numeral),
+            part=part,
+            n=q.item + 1,
+            item=_lead_items(d, texts[q.item : q.item + 1]),
+        )
     return d.w.say(
         f"structure.lead_{q.part}", strategy=d.strategy(s.numeral), n=len(texts), items=_lead_items(d, texts)
     )

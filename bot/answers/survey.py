@@ -9,13 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from bot.compose import Draft
+from bot.keywords import tokens
 from bot.models import Answer, Item, SurveyFact
 from corpus.load import Corpus
 from corpus.models import PercentRow, SurveyTable
 
 _EARLIER = re.compile(
     r"令和\s*4|r\s*4\b|(?<![0-9])4年度|2022|昨年|前年|前の年|去年|前回"
-    r"|last year|previous year|year before|prior year",
+    r"|last year|previous year|year before|prior year|(?:previous|last|prior) (?:survey|one|time)",
     re.I,
 )
 _LATER = re.compile(
@@ -69,6 +70,13 @@ def asked_rank(text: str) -> int | None:
     return _KANJI.get(raw) or _WORDS.get(raw.lower())
 
 
+def named_year(text: str, years: Sequence[str]) -> str | None:
+    """The one survey year a question names (「前の年は？」), if it names exactly one."""
+    folded = unicodedata.normalize("NFKC", text)
+    earlier, later = bool(_EARLIER.search(folded)), bool(_LATER.search(folded))
+    return None if earlier == later else years[0] if earlier else years[-1]
+
+
 def asked_years(text: str, change: bool, years: Sequence[str]) -> tuple[str, ...]:
     """The survey years a question means: both for a change, else the one it names, else the latest."""
     folded = unicodedata.normalize("NFKC", text)
@@ -88,24 +96,36 @@ def _row(table: SurveyTable, year: str, label: str) -> PercentRow | None:
     return next((r for r in rows if unicodedata.normalize("NFKC", r.label) == key), None)
 
 
-def fact(corpus: Corpus, table_id: str, year: str, row: PercentRow) -> SurveyFact:
+def fact(corpus: Corpus, table_id: str, year: str, row: PercentRow, by_rank: bool = False) -> SurveyFact:
     sv = corpus.document.survey
-    return SurveyFact(
-        table_id, table_of(corpus, table_id).title, year, row.rank, row.label, row.percent, sv.respondents
-    )
+    title = table_of(corpus, table_id).title
+    return SurveyFact(table_id, title, year, row.rank, row.label, row.percent, sv.respondents, by_rank)
 
 
-def context_facts(corpus: Corpus, directions: Sequence[str]) -> list[SurveyFact]:
-    """For the first direction, the survey row the project links to it (aids.yaml survey_links)."""
+def context_facts(corpus: Corpus, directions: Sequence[str], said: str = "") -> list[SurveyFact]:
+    """For the first direction, the survey row the project links to it (aids.yaml survey_links);
+    of several, the one whose words or everyday words the owner ``said`` (「お金の工面」 is
+    資金調達, not 営業・販売力, though both are linked to 商店街や中小企業の活力向上)."""
     links = corpus.aids.survey_links
+    found: list[SurveyFact] = []
     for title in directions[:1]:
         for table_id in ("management_issues", "support_wanted"):
+            table = table_of(corpus, table_id)
+            year = table.years[-1].year
             for label, linked in links.get(table_id, {}).items():
-                table = table_of(corpus, table_id)
-                year = table.years[-1].year
                 if title in linked and (row := _row(table, year, label)) is not None:
-                    return [fact(corpus, table_id, year, row)]
-    return []
+                    found.append(fact(corpus, table_id, year, row))
+    if len(found) > 1 and said:
+        words = set(tokens(said))
+
+        def said_of(f: SurveyFact) -> int:
+            aid = corpus.aids.survey_words.get(f.table, {}).get(f.label)
+            phrases = [f.label, *((*aid.ja, *aid.en) if aid else ())]
+            return sum(1 for p in phrases if (w := set(tokens(p)) - {"支援", "対応"}) and w <= words)
+
+        best = max(found, key=said_of)  # the first of equals: the document's order
+        return [best] if said_of(best) else found[:1]
+    return found[:1]
 
 
 def _year(d: Draft, year: str) -> str:
@@ -243,7 +263,7 @@ def _figures(d: Draft, q: SurveyQuestion) -> tuple[str, list[SurveyFact]]:
         return _say(d, "survey.lead_list", q.table, year, top, n=len(rows)), []
     row = next((x for x in rows if x.rank == q.rank), top)
     key = "survey.lead_top" if row is top else "survey.lead_rank"
-    return _say(d, key, q.table, year, row), [fact(corpus, q.table, year, row)]
+    return _say(d, key, q.table, year, row), [fact(corpus, q.table, year, row, by_rank=True)]
 
 
 def answer_survey(d: Draft, query: str, q: SurveyQuestion) -> Answer:

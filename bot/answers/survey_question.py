@@ -7,6 +7,7 @@ similarity from the table's other labels. Tuned on the labelled survey examples.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -14,7 +15,7 @@ from functools import cached_property
 
 import numpy as np
 
-from bot.answers.survey import SurveyQuestion, asked_rank, asked_years, context_facts
+from bot.answers.survey import SurveyQuestion, asked_rank, asked_years, context_facts, named_year
 from bot.models import SurveyFact
 from corpus.load import Corpus
 
@@ -23,13 +24,43 @@ GENERIC = frozenset({"対応", "支援", "強化", "取組", "取り組み", "�
 GENERIC_EN = frozenset(
     {"support", "for", "and", "of", "the", "with", "to", "at", "etc", "dealing", "similar"}
 )
+# A count in the question (「従業員4人」, "30 years in business") and a profile row's range
+_COUNT = re.compile(r"(\d+)\s*(?:人|名|people|persons|employees|staff|workers)", re.I)
+_AGE = re.compile(r"(\d+)\s*(?:年(?!度)|years?\b)", re.I)
+_FOUNDED = re.compile(r"創業|設立|社歴|founded|in business|established|old\b", re.I)
+_RANGE = re.compile(r"^(\d+)(?:-(\d+))?(人|年)(未満|以上|以内)?$")
 LEXICAL_MIN = 0.5  # share of a label's own words found in the question
 STANDOUT_MIN = 0.02  # best label's similarity above the median label's
 
 
+def counted_row(text: str, labels: Sequence[str]) -> str | None:
+    """The profile row whose range holds a count the owner gives: 「従業員4人」 → 5人未満,
+    「創業30年」 → 21-50年 (an age counts only beside 創業/founded: 「令和5年」 is no age)."""
+    folded = unicodedata.normalize("NFKC", text)
+    counts = {"人": [int(m) for m in _COUNT.findall(folded)]}
+    counts["年"] = [int(m) for m in _AGE.findall(folded)] if _FOUNDED.search(folded) else []
+    for label in labels:
+        m = _RANGE.match(unicodedata.normalize("NFKC", label))
+        if not m:
+            continue
+        low, high, unit, side = int(m[1]), m[2], m[3], m[4]
+        span = (0, low - 1) if side == "未満" else (0, low) if side == "以内" else (low, 10**6)
+        if high:
+            span = (low, int(high))
+        if any(span[0] <= n <= span[1] for n in counts[unit]):
+            return label
+    return None
+
+
 def _singular(word: str) -> str:
-    """ "websites" and "website" as one word (the English glosses are plural nouns)."""
-    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+    """An English word's stem: "websites" and "website", "raising" and "raise", "loans" and
+    "loan" as one word (the glosses are plural nouns; owners write every form)."""
+    if not word.isascii() or word.endswith("ss"):
+        return word
+    for suffix in ("ing", "ed", "es", "s", "e"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
 
 
 @dataclass(frozen=True)
@@ -38,36 +69,55 @@ class RowMatcher:
     vectors: dict[str, np.ndarray]  # row label -> vector of "label (gloss)"
     tokens: Callable[[str], list[str]]
     glosses: dict[str, str] = field(default_factory=dict)  # row label -> the project's English
+    everyday: dict[str, tuple[str, ...]] = field(default_factory=dict)  # row label -> owners' words
+
+    def _words_of(self, text: str) -> frozenset[str]:
+        return frozenset(_singular(w) for w in self.tokens(text)) - GENERIC - GENERIC_EN
 
     @cached_property
-    def _own_words(self) -> dict[str, tuple[frozenset[str], frozenset[str]]]:
-        """Each label's own words and its gloss's (read once, not per question)."""
+    def _own_words(self) -> dict[str, tuple[frozenset[str], frozenset[str], tuple[frozenset[str], ...]]]:
+        """Each label's own words, its gloss's and its everyday phrases' (read once, not per
+        question)."""
         labels = {label for group in self.labels.values() for label in group}
         return {
             label: (
                 frozenset(self.tokens(label)) - GENERIC,
-                frozenset(_singular(w) for w in self.tokens(self.glosses.get(label, ""))) - GENERIC_EN,
+                self._words_of(self.glosses.get(label, "")),
+                tuple(
+                    w
+                    for p in self.everyday.get(unicodedata.normalize("NFKC", label), ())
+                    if (w := self._words_of(p))
+                ),
             )
             for label in labels
         }
 
-    def _share(self, words: set[str], label: str) -> float:
-        """The larger share of the label's own words, or of its gloss's, found in ``words``."""
-        own, gloss = self._own_words[label]
+    def _share(self, words: set[str], label: str, everyday: bool) -> tuple[float, float]:
+        """(the largest share of the label's own words, its gloss's, or — with ``everyday`` —
+        of one of its everyday phrases found in ``words``; the share of its own words, which
+        breaks ties)."""
+        own, gloss, phrases = self._own_words[label]
         share = len(words & own) / max(len(own), 1)
-        if gloss:
-            share = max(share, len({_singular(w) for w in words} & gloss) / len(gloss))
-        return share
+        folded = {_singular(w) for w in words}
+        best = max(share, len(folded & gloss) / len(gloss) if gloss else 0.0)
+        return (1.0 if everyday and any(p <= folded for p in phrases) else best), share
 
-    def lexical(self, table: str, text: str) -> tuple[str | None, float]:
-        """The label sharing most of its own words with the question, and that share."""
-        labels = self.labels.get(table, ())
-        if not labels:
-            return None, 0.0
+    def _ranked(self, table: str, text: str, everyday: bool = True) -> list[tuple[str, float]]:
+        """The table's labels with the share of their words the question has, best first."""
         words = set(self.tokens(text))
-        shares = [self._share(words, label) for label in labels]
-        best = int(np.argmax(shares))
-        return labels[best], shares[best]
+        counted = counted_row(text, self.labels.get(table, ())) if table == "profile" else None
+        scored = [
+            (label, (1.0, 1.0) if label == counted else self._share(words, label, everyday))
+            for label in self.labels.get(table, ())
+        ]
+        scored.sort(key=lambda ls: ls[1], reverse=True)
+        return [(label, share) for label, (share, _) in scored]
+
+    def lexical(self, table: str, text: str, everyday: bool = True) -> tuple[str | None, float]:
+        """The label sharing most of its words with the question, and that share; without
+        ``everyday``, only its own words and its gloss's count."""
+        ranked = self._ranked(table, text, everyday)
+        return ranked[0] if ranked else (None, 0.0)
 
     def standout(self, table: str, vector: np.ndarray) -> tuple[str | None, float]:
         """The label closest to the question and how far its similarity stands above the
@@ -79,14 +129,18 @@ class RowMatcher:
         best = int(np.argmax(sims))
         return labels[best], float(sims[best] - np.median(sims))
 
-    def match(self, table: str, text: str, vector: np.ndarray, open_ask: bool) -> str | None:
+    def match(
+        self, table: str, text: str, vector: np.ndarray, open_ask: bool, words_only: bool = False
+    ) -> str | None:
+        """The row the question names; ``words_only``: by its words, not by similarity alone
+        (a follow-up's 「増えてる？」 is nearest some row, but means the one shown)."""
         labels = self.labels.get(table, ())
         if not labels:
             return None
-        label, share = self.lexical(table, text)
-        if share >= LEXICAL_MIN:
-            return label
-        if open_ask:  # "what is the top item?" names no row
+        named = [label for label, share in self._ranked(table, text) if share >= LEXICAL_MIN]
+        if named and not (open_ask and len(named) > 1):
+            return named[0]
+        if open_ask or words_only:  # "what is the top item?" names no row, nor "banks, advisers or the city?"
             return None
         best, standout = self.standout(table, vector)
         return best if standout >= STANDOUT_MIN else None
@@ -99,19 +153,33 @@ def row_labels(corpus: Corpus) -> dict[str, tuple[str, ...]]:
     return out
 
 
+def everyday_words(corpus: Corpus) -> dict[str, tuple[str, ...]]:
+    """Each survey row's everyday words (aids.yaml ``survey_words``, Japanese and English),
+    keyed by the NFKC label: 「知識･ノウハウ不足」 and 「知識・ノウハウ不足」 are one row."""
+    return {
+        unicodedata.normalize("NFKC", label): (*w.ja, *w.en)
+        for rows in corpus.aids.survey_words.values()
+        for label, w in rows.items()
+    }
+
+
 def label_text(corpus: Corpus, label: str) -> str:
     gloss = corpus.gloss(label)
     return f"{label} ({gloss})" if gloss else label
 
 
 def _group_of(corpus: Corpus, row: str | None, text: str, tokens: Callable[[str], list[str]]) -> str | None:
+    """The profile group asked about: the named row's, else one whose name, gloss or one of its
+    everyday phrases (aids.yaml) the question has."""
     sv = corpus.document.survey
     if row:
         return next((g.name for g in sv.profile if any(r.label == row for r in g.rows)), None)
     words = set(tokens(text)) | set(tokens(unicodedata.normalize("NFKC", text)))
+    everyday = corpus.aids.survey_words.get("profile", {})
     for g in sv.profile:
-        names = set(tokens(g.name)) | set(tokens(corpus.gloss(g.name)))
-        if words & names:
+        aid = everyday.get(g.name)
+        phrases = [g.name, corpus.gloss(g.name), *((*aid.ja, *aid.en) if aid else ())]
+        if any((w := set(tokens(p))) and w <= words for p in phrases):
             return g.name
     return None
 
@@ -123,19 +191,27 @@ def read_survey_question(
     tables: Sequence[tuple[str, float]],
     asks: Sequence[tuple[str, float]],
     rows: RowMatcher,
+    shown: SurveyFact | None = None,
+    words_only: bool = False,
 ) -> SurveyQuestion:
+    """``shown``: the figure the survey answer before led with; ``words_only``: the message
+    refers to an answer before (that figure, or the direction shown), so a row of its own must
+    be named by its words: every question is nearest some row."""
     table, ask = tables[0][0], asks[0][0]
     if rows.lexical(table, text)[1] < LEXICAL_MIN:
         # the owner names a row of another likely table ("営業とか売る力" is an issue, not a profile)
         # with more than half of its words (half of 「東京都」 is the 「都」 of 「都のアンケート」), and
         # the question stands out no less for that row than for any row of the likelier table
-        # (「人手が足りない」 is 人手不足 among the obstacles, but more 人材不足 among the issues)
+        # (「人手が足りない」 is 人手不足 among the obstacles, but more 人材不足 among the issues);
+        # an owner's everyday word fits rows of several tables ("raise money"): only the label's
+        # own words overrule the model
         here = rows.standout(table, vector)[1]
         table = next(
             (
                 t
                 for t, _ in tables[1:3]
-                if rows.lexical(t, text)[1] > LEXICAL_MIN and rows.standout(t, vector)[1] >= here
+                if rows.lexical(t, text, everyday=False)[1] > LEXICAL_MIN
+                and rows.standout(t, vector)[1] >= here
             ),
             table,
         )
@@ -144,7 +220,9 @@ def read_survey_question(
     rank = asked_rank(text)
     if rank is not None and ask in ("top", "list"):
         ask = "rank"  # "what's the no.5 issue?": that position, not the list
-    row = rows.match(table, text, vector, open_ask=ask in ("top", "list") or rank is not None)
+    # a position asked names no row: "the second medium after websites" is not websites (of the
+    # labelled survey examples that ask a position, 17 of 18 name no row)
+    row = None if rank is not None else rows.match(table, text, vector, ask in ("top", "list"), words_only)
     if table == "profile":
         return SurveyQuestion(table, ask, (), row, None, _group_of(corpus, row, text, rows.tokens))
     years = tuple(y.year for y in next(t for t in corpus.document.survey.tables if t.id == table).years)
@@ -154,13 +232,17 @@ def read_survey_question(
     if row is not None and ask in ("share", "rank") and asked == years[:1] != years:
         # a row's figure asked for the earlier year ("去年と比べてどう？") is shown beside the latest
         return SurveyQuestion(table, "change", years, row, rank)
-    return SurveyQuestion(table, ask, asked, row, rank)
+    question = SurveyQuestion(table, ask, asked, row, rank)
+    return about_shown_row(question, shown, named_year(text, years)) if shown is not None else question
 
 
-def about_shown(corpus: Corpus, question: SurveyQuestion, shown: Sequence[str]) -> SurveyQuestion:
+def about_shown(
+    corpus: Corpus, question: SurveyQuestion, shown: Sequence[str], said: str = ""
+) -> SurveyQuestion:
     """A survey question naming no row, asked after an answer, means the shown direction's
-    row (「同じ悩みの会社はどれくらい？」): the row the project links to it, as a share."""
-    linked = context_facts(corpus, shown) if question.row is None else []
+    row (「同じ悩みの会社はどれくらい？」): the row the project links to it, as a share; of
+    several, the one the owner's earlier message (``said``) speaks of."""
+    linked = context_facts(corpus, shown, said) if question.row is None else []
     if not linked:
         return question
     f = linked[0]
@@ -168,12 +250,15 @@ def about_shown(corpus: Corpus, question: SurveyQuestion, shown: Sequence[str]) 
     return replace(question, table=f.table, row=f.label, ask=ask, years=question.years or (f.year,))
 
 
-def about_shown_row(question: SurveyQuestion, table: str | None, row: str | None) -> SurveyQuestion:
+def about_shown_row(question: SurveyQuestion, shown: SurveyFact, year: str | None = None) -> SurveyQuestion:
     """A survey follow-up naming no row of its own (「それ、前の年は？」) asks about the row the
-    answer before led with, in the same table — when it asks for a figure, not a ranking."""
-    if question.row is not None or row is None or question.table != table or question.rank is not None:
+    answer before led with, in the same table — when it asks for a figure, not a ranking. When
+    that answer gave a position (「1位は？」), another ``year`` named asks that year's position."""
+    if question.row is not None or question.table != shown.table or question.rank is not None:
         return question  # a position asked ("what was number one the year before?") names no row
-    return replace(question, row=row) if question.ask in ("change", "share", "rank") else question
+    if shown.by_rank and shown.rank is not None and year is not None and year != shown.year:
+        return replace(question, ask="rank", rank=shown.rank, years=(year,))
+    return replace(question, row=shown.label) if question.ask in ("change", "share", "rank") else question
 
 
 TABLE_SURE = 0.5  # the table model more likely right than not: a question's own table
