@@ -36,7 +36,7 @@ from bot.answers.followup import (
 )
 from bot.answers.problem import Uncovered, answer_problem
 from bot.answers.problem_question import read_problem
-from bot.answers.structure import answer_structure, read_structure_question
+from bot.answers.structure import ITEM_PARTS, answer_structure, read_structure_question
 from bot.answers.survey import answer_survey
 from bot.answers.survey_question import (
     RowMatcher,
@@ -319,7 +319,9 @@ class Recommender:
         draft = Draft(message.lang, self.corpus, self.passages)
         if previous.type == "survey":
             return self._survey(draft, message, reading, shown_fact(previous))
-        if previous.type == "structure" and not previous.primary:  # 「そこの取組の方向性は？」
+        part = self.models.parts.ranked(reading.vector, reading.tokens)[0][0]
+        if previous.type == "structure" and (not previous.primary or part in ITEM_PARTS):
+            # 「そこの取組の方向性は？」 after its 課題, 「そこで委員は何て？」 after its directions
             return self._structure(draft, message, reading, [], previous)
         if previous.type == "case" and asks_another(message.search):  # 「ほかに〜の会社は？」
             return self._case(draft, message, reading, exclude=frozenset(shown_companies(previous)))

@@ -203,6 +203,7 @@ def test_followup_picks_the_nth_shown_direction() -> None:
     assert [d.title for d in a.directions[: a.primary]] == ["危機管理対策"]
     assert asked_position("2つ目について") == 2 and asked_position("the last one") == -1
     assert asked_position("もっと詳しく") is None
+    assert asked_position("戦略Ⅳのビジョン、⑤は何？") == 5  # a circled number is a position too
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

@@ -9,6 +9,7 @@ import numpy as np
 from answer_helpers import CORPUS
 
 from bot.answers.case_question import described, read_case_question, thing_words
+from bot.answers.cases import passages_of
 from bot.answers.entities import entities
 from bot.classify import Reading
 
@@ -96,3 +97,17 @@ def test_programs_asked_for_one_action_are_that_actions_and_for_the_company_all(
     vietnam = passage("河政工業がベトナムに工場を作るときに使った支援は？")
     assert vietnam is not None and "ベトナム" in vietnam
     assert passage("河政工業が使った支援は？") is None  # 支援 is every program's word: all of them
+
+
+def test_a_question_asking_how_many_is_answered_by_a_passage_giving_an_amount() -> None:
+    from bot.answers.case_question import asks_quantity, best_passage
+    from bot.keywords import tokens
+
+    assert asks_quantity("応募は何件あったの？") and asks_quantity("how many countries?")
+    assert not asks_quantity("どんな賞をもらったの？")
+    doctor = next(c for c in CORPUS.document.cases if c.company == "トラベルドクター株式会社")
+    question = "ビジネスコンテストの応募は何件？"
+    reading = Reading("case", np.zeros(4, dtype=np.float32), tuple(tokens(question)), ())
+    vectors = {t: np.zeros(4, dtype=np.float32) for _, t, _ in passages_of(doctor)}
+    found = best_passage(doctor, reading, "what_did", vectors, words=set(tokens(question)), quantity=True)
+    assert found is not None and "８０３" in found  # not the contest's name with its year 2019

@@ -3,6 +3,8 @@ the company's passage that answers it (pure, given the models and a retrieval ca
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -21,6 +23,12 @@ ANOTHER_WORDS = frozenset({"他", "外", "別", "another", "other", "else"})  # 
 PROGRAM_WORDS = frozenset(
     {"支援", "事業", "助成", "助成金", "補助", "補助金", "制度", "サポート", "プログラム"}
 )
+_QUANTITY = re.compile(
+    r"何\s*(?:件|人|社|年|回|か国|カ国|ヶ国|%|割|倍|億|万|円|期)|いくら|どの(?:くらい|ぐらい)|どれ(?:くらい|ぐらい)"
+    r"|how (?:many|much)|what share|percent",
+    re.I,
+)
+_AMOUNT = re.compile(r"\d[\d,]*\s*(?:件|人|社|回|か国|カ国|ヶ国|%|割|倍|億|万|円|期|以上)")  # not a year
 ABOUT_MIN = 0.5  # the case-question model names the company or program described
 PASSAGE_KIND_BONUS = 0.02  # the asked kind of passage (result, what it did) wins a near tie
 ASPECT_SURE = 0.5  # the aspect model more likely right than not: only that kind of passage
@@ -74,6 +82,11 @@ def another_company(
     return described([c.company for c in others], words, known) or max(others, key=nearest).company
 
 
+def asks_quantity(text: str) -> bool:
+    """「応募は何件？」「いくら集めた？」 "how many countries?": a number is the answer."""
+    return bool(_QUANTITY.search(unicodedata.normalize("NFKC", text)))
+
+
 def asked_words(case: Case, reading: Reading) -> set[str]:
     """The question's words but those naming the company: they say which company, not what is
     asked about it."""
@@ -93,6 +106,7 @@ def best_passage(
     vectors: dict[str, np.ndarray],
     sure: bool = False,
     words: set[str] | None = None,
+    quantity: bool = False,
 ) -> str | None:
     """The company's passage closest to the question (a small bonus for the asked kind). When
     the aspect model is ``sure`` (more likely than not), only passages of that kind compete:
@@ -110,6 +124,8 @@ def best_passage(
     options = passages_of(case)
     if sure and any(kind == aspect for kind, _, _ in options):
         options = [o for o in options if o[0] == aspect]
+    if quantity:  # 「応募は何件？」: only a passage that gives an amount can answer
+        options = [o for o in options if _AMOUNT.search(unicodedata.normalize("NFKC", o[1]))] or options
 
     def score(option: tuple[str, str, tuple[str, ...]]) -> float:
         kind, text, _ = option
@@ -175,5 +191,6 @@ def read_case_question(
     if not companies:
         return aspect, companies, programs, None
     words = asked_words(companies[0], reading)
-    passage = best_passage(companies[0], reading, aspect, vectors, p_aspect >= ASPECT_SURE, words)
+    sure = p_aspect >= ASPECT_SURE
+    passage = best_passage(companies[0], reading, aspect, vectors, sure, words, asks_quantity(text))
     return aspect, companies, programs, (passage, best_sentence(passage, words)) if passage else None

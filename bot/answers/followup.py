@@ -20,13 +20,17 @@ _KANJI = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 _WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 _NTH = re.compile(
     r"([1-5一二三四五])\s*(?:つ目|番目|個目|点目|番)|\b(first|second|third|fourth|fifth)\b"
-    r"|(最後|\blast\b(?!\s+(?:year|time|month|week|fiscal)))",
+    r"|(最後|\blast\b(?!\s+(?:year|time|month|week|fiscal)))|([①②③④⑤])",
     re.I,
 )
+_CIRCLED = "①②③④⑤"
 
 
 def asked_position(text: str) -> int | None:
     """1-based position a follow-up points at; -1 for the last one."""
+    circled = _NTH.search(text)  # ① is 1 after NFKC, which is no position
+    if circled and circled.group(4):
+        return _CIRCLED.index(circled.group(4)) + 1
     m = _NTH.search(unicodedata.normalize("NFKC", text))
     if not m:
         return None
