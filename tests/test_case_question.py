@@ -100,14 +100,18 @@ def test_programs_asked_for_one_action_are_that_actions_and_for_the_company_all(
 
 
 def test_a_question_asking_how_many_is_answered_by_a_passage_giving_an_amount() -> None:
-    from bot.answers.case_question import asks_quantity, best_passage
+    from bot.answers.case_question import asked_number, best_passage
     from bot.keywords import tokens
 
-    assert asks_quantity("応募は何件あったの？") and asks_quantity("how many countries?")
-    assert not asks_quantity("どんな賞をもらったの？")
+    assert asked_number("応募は何件あったの？") and asked_number("how many countries?")
+    assert asked_number("どんな賞をもらったの？") is None
+    year = asked_number("補助金をもらってたのは何年から？")
+    assert year is not None and year.search("2014年") and not year.search("1,803件")
     doctor = next(c for c in CORPUS.document.cases if c.company == "トラベルドクター株式会社")
     question = "ビジネスコンテストの応募は何件？"
     reading = Reading("case", np.zeros(4, dtype=np.float32), tuple(tokens(question)), ())
     vectors = {t: np.zeros(4, dtype=np.float32) for _, t, _ in passages_of(doctor)}
-    found = best_passage(doctor, reading, "what_did", vectors, words=set(tokens(question)), quantity=True)
+    found = best_passage(
+        doctor, reading, "what_did", vectors, words=set(tokens(question)), number=asked_number(question)
+    )
     assert found is not None and "８０３" in found  # not the contest's name with its year 2019

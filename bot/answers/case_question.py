@@ -23,12 +23,14 @@ ANOTHER_WORDS = frozenset({"他", "外", "別", "another", "other", "else"})  # 
 PROGRAM_WORDS = frozenset(
     {"支援", "事業", "助成", "助成金", "補助", "補助金", "制度", "サポート", "プログラム"}
 )
-_QUANTITY = re.compile(
-    r"何\s*(?:件|人|社|年|回|か国|カ国|ヶ国|%|割|倍|億|万|円|期)|いくら|どの(?:くらい|ぐらい)|どれ(?:くらい|ぐらい)"
+_ASKS_YEAR = re.compile(r"何\s*年(?!間|度)|いつ|\bwhen\b|what year|which year", re.I)
+_ASKS_AMOUNT = re.compile(
+    r"何\s*(?:件|人|社|回|か国|カ国|ヶ国|%|割|倍|億|万|円|期)|いくら|どの(?:くらい|ぐらい)|どれ(?:くらい|ぐらい)"
     r"|how (?:many|much)|what share|percent",
     re.I,
 )
-_AMOUNT = re.compile(r"\d[\d,]*\s*(?:件|人|社|回|か国|カ国|ヶ国|%|割|倍|億|万|円|期|以上)")  # not a year
+_YEAR = re.compile(r"(?:19|20)\d\d\s*年")
+_AMOUNT = re.compile(r"\d[\d,]*\s*(?:件|人|社|回|か国|カ国|ヶ国|%|割|倍|億|万|円|期|以上)")
 ABOUT_MIN = 0.5  # the case-question model names the company or program described
 PASSAGE_KIND_BONUS = 0.02  # the asked kind of passage (result, what it did) wins a near tie
 ASPECT_SURE = 0.5  # the aspect model more likely right than not: only that kind of passage
@@ -82,9 +84,13 @@ def another_company(
     return described([c.company for c in others], words, known) or max(others, key=nearest).company
 
 
-def asks_quantity(text: str) -> bool:
-    """「応募は何件？」「いくら集めた？」 "how many countries?": a number is the answer."""
-    return bool(_QUANTITY.search(unicodedata.normalize("NFKC", text)))
+def asked_number(text: str) -> re.Pattern[str] | None:
+    """What a passage must give to answer: a year (「何年から？」「いつ応募した？」) or an amount
+    (「応募は何件？」「いくら集めた？」 "how many countries?"); None when no number is asked."""
+    folded = unicodedata.normalize("NFKC", text)
+    if _ASKS_YEAR.search(folded):
+        return _YEAR
+    return _AMOUNT if _ASKS_AMOUNT.search(folded) else None
 
 
 def asked_words(case: Case, reading: Reading) -> set[str]:
@@ -106,7 +112,7 @@ def best_passage(
     vectors: dict[str, np.ndarray],
     sure: bool = False,
     words: set[str] | None = None,
-    quantity: bool = False,
+    number: re.Pattern[str] | None = None,
 ) -> str | None:
     """The company's passage closest to the question (a small bonus for the asked kind). When
     the aspect model is ``sure`` (more likely than not), only passages of that kind compete:
@@ -124,8 +130,8 @@ def best_passage(
     options = passages_of(case)
     if sure and any(kind == aspect for kind, _, _ in options):
         options = [o for o in options if o[0] == aspect]
-    if quantity:  # 「応募は何件？」: only a passage that gives an amount can answer
-        options = [o for o in options if _AMOUNT.search(unicodedata.normalize("NFKC", o[1]))] or options
+    if number is not None:  # 「応募は何件？」: only a passage that gives one can answer
+        options = [o for o in options if number.search(unicodedata.normalize("NFKC", o[1]))] or options
 
     def score(option: tuple[str, str, tuple[str, ...]]) -> float:
         kind, text, _ = option
@@ -192,5 +198,5 @@ def read_case_question(
         return aspect, companies, programs, None
     words = asked_words(companies[0], reading)
     sure = p_aspect >= ASPECT_SURE
-    passage = best_passage(companies[0], reading, aspect, vectors, sure, words, asks_quantity(text))
+    passage = best_passage(companies[0], reading, aspect, vectors, sure, words, asked_number(text))
     return aspect, companies, programs, (passage, best_sentence(passage, words)) if passage else None

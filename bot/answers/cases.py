@@ -82,15 +82,15 @@ def _lead(
         return w.say("case.lead_who_used", program=d.program(name), companies=users)
     case = companies[0]
     company, ward = d.company_at(case.company, case.ward).values()
-    if passage and aspect == "programs_used":  # the one action asked about, and what it used
-        used = next(progs for _, text, progs in passages_of(case) if text == passage)
+    used_for = next((progs for _, text, progs in passages_of(case) if text == passage), ())
+    if passage and aspect == "programs_used" and used_for:  # the one action asked about, and what it used
         return w.say(
             "case.lead_programs_for",
             company=company,
             ward=ward,
             passage=_excerpt(passage, sentence),
             passage_en=corpus.gloss(passage).rstrip("."),
-            programs=w.join([d.program(p) for p in used]),
+            programs=w.join([d.program(p) for p in used_for]),
         )
     if passage:
         used = w.join([d.program(p) for p in case.programs])

@@ -143,6 +143,9 @@ class RowMatcher:
         if open_ask or words_only:  # "what is the top item?" names no row, nor "banks, advisers or the city?"
             return None
         best, standout = self.standout(table, vector)
+        label, share = self.lexical(table, text)
+        if share > 0 and label == best:  # words and similarity agree, though neither is sure
+            return best
         return best if standout >= STANDOUT_MIN else None
 
 
