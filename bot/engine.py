@@ -36,7 +36,8 @@ from bot.answers.followup import (
 )
 from bot.answers.problem import Uncovered, answer_problem
 from bot.answers.problem_question import read_problem
-from bot.answers.structure import ITEM_PARTS, answer_structure, read_structure_question
+from bot.answers.structure import answer_structure
+from bot.answers.structure_question import ITEM_PARTS, read_structure_question
 from bot.answers.survey import answer_survey
 from bot.answers.survey_question import (
     RowMatcher,
@@ -176,11 +177,8 @@ class Recommender:
             return self._survey(draft, message, reading, earlier, about=previous, follows=False)
         if kind == "structure":
             return self._structure(draft, message, reading, shown, previous)
-        if kind == "case":  # 「ほかに〜の会社は？」 after a case answer: not the companies it showed
-            shown_cases = previous is not None and previous.type == "case" and asks_another(message.search)
-            return self._case(
-                draft, message, reading, exclude=frozenset(shown_companies(previous) if shown_cases else ())
-            )
+        if kind == "case":
+            return self._case(draft, message, reading, previous)
         return self._problem(draft, message, reading)
 
     def encode(self, message: Message) -> Encoded:
@@ -298,21 +296,20 @@ class Recommender:
         draft: Draft,
         message: Message,
         reading: Reading,
-        about: str = "",
-        exclude: frozenset[str] = frozenset(),
+        previous: Answer | None = None,
+        follows: bool = False,
     ) -> Answer:
+        """``previous``: a case answer before it — 「ほかに〜の会社は？」 means not the companies it
+        showed; a follow-up on it (``follows``) is about them."""
+        shown = previous if previous is not None and previous.type == "case" else None
+        another = shown is not None and asks_another(message.search)
+        exclude = frozenset(shown_companies(shown)) if shown is not None and another else frozenset()
+        about = case_about(shown) if shown is not None and follows and not another else ""
+        nearest = lambda: self._retrieve(message.search, reading.vector).hits[:NEAREST_HITS]  # noqa: E731
         question = read_case_question(
-            self.corpus,
-            self.models,
-            self.entities,
-            self.case_vectors,
-            self.case_words,
-            message.search,
-            reading,
-            about,
-            lambda: self._retrieve(message.search, reading.vector).hits[:NEAREST_HITS],
-            exclude,
-        )
+            self.corpus, self.models, self.entities, self.case_vectors, self.case_words,
+            message.search, reading, about, nearest, exclude,
+        )  # fmt: skip
         return answer_case(draft, message.text, *question)
 
     def _followup(self, message: Message, reading: Reading, previous: Answer, intent: str | None) -> Answer:
@@ -323,10 +320,8 @@ class Recommender:
         if previous.type == "structure" and (not previous.primary or part in ITEM_PARTS):
             # 「そこの取組の方向性は？」 after its 課題, 「そこで委員は何て？」 after its directions
             return self._structure(draft, message, reading, [], previous)
-        if previous.type == "case" and asks_another(message.search):  # 「ほかに〜の会社は？」
-            return self._case(draft, message, reading, exclude=frozenset(shown_companies(previous)))
         if previous.type == "case":
-            return self._case(draft, message, reading, about=case_about(previous))
+            return self._case(draft, message, reading, previous, follows=True)
         intent = intent or self.models.intents.ranked(reading.vector, reading.tokens)[0][0]  # not ranked yet
         focus = focus_of(self.models.directions.ranked(reading.vector, reading.tokens), previous)
         return answer_followup(draft, message.text, intent, asked_position(message.search), previous, focus)

@@ -1,14 +1,15 @@
-"""Questions about the document's structure (bot.answers.structure; the corpus, no model):
-a strategy's directions, 課題, 委員発言, the Vision, where a topic belongs."""
+"""Questions about the document's structure (bot.answers.structure_question reads them,
+bot.answers.structure answers; the corpus, no model): a strategy's directions, 課題, 委員発言,
+the Vision, where a topic belongs."""
 
 from __future__ import annotations
 
 import pytest
 from answer_helpers import CORPUS, DOC, cites_are_verbatim, draft
 
-from bot.answers.structure import (
+from bot.answers.structure import answer_structure
+from bot.answers.structure_question import (
     StructureQuestion,
-    answer_structure,
     asked_strategy,
     likely_strategy,
     read_structure_question,
@@ -130,7 +131,7 @@ def test_pillars_open_questions_and_direction_items() -> None:
     ],
 )
 def test_a_strategy_named_by_words_only_its_title_has(text: str, numeral: str | None) -> None:
-    from bot.answers.structure import titled_strategy
+    from bot.answers.structure_question import titled_strategy
 
     assert titled_strategy(CORPUS, text) == numeral
 

@@ -1,0 +1,193 @@
+"""Reading a question about the document itself: which part (a strategy's directions, 課題,
+委員発言, the Vision's ①–⑤, …), which strategy, and which one item, from the models' readings
+and the question's words (pure)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+from bot.answers.followup import asked_position
+from bot.keywords import tokens
+from corpus.load import Corpus
+from corpus.models import NUMERALS, Strategy
+
+_NUMBER = {
+    "i": 1,
+    "ii": 2,
+    "iii": 3,
+    "iv": 4,
+    "v": 5,
+    "一": 1,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+}
+_NUMERAL = re.compile(r"[ⅠⅡⅢⅣⅤ]")  # looked for before NFKC, which spells them as Latin letters
+_STRATEGY = re.compile(  # read after NFKC
+    r"(?:戦略|strategy|第)\s*\(?\s*(iii|ii|iv|i|v|[1-5]|[一二三四五])(?![0-9a-z])"
+    r"|(first|second|third|fourth|fifth)\s+strategy",
+    re.I,
+)
+PER_STRATEGY = ("directions", "issues", "remarks", "vision", "new_movements")
+ITEM_PARTS = ("issues", "remarks", "vision", "new_movements")
+STRATEGY_WORDS = frozenset({"戦略", "strategy", "strategies", "sme", "smes"})
+LIGHT_WORDS = frozenset({"有る", "為る", "成る", "居る", "向ける", "出来る"})  # say nothing of a topic
+CONFIDENT = 0.4  # the direction model's probability that lets it name the strategy meant
+
+
+@dataclass(frozen=True)
+class StructureQuestion:
+    part: str
+    strategy: str | None  # numeral
+    direction: str | None
+    # "which strategy is 水素 in?": the direction the question's topic falls under, which the
+    # strategy was read from; that direction is the answer, its neighbours only context
+    located: str | None = None
+    # 「ビジョンの5番目は？」, 「多摩の話はどの戦略？」: one of the strategy's items (0-based)
+    item: int | None = None
+
+
+def asked_strategy(text: str) -> str | None:
+    """The strategy a question names: Ⅲ, 戦略3, 戦略（III）, 第三, "strategy 3", "third strategy"."""
+    if numeral := _NUMERAL.search(text):
+        return numeral.group()
+    m = _STRATEGY.search(unicodedata.normalize("NFKC", text))
+    if not m:
+        return None
+    raw = (m.group(1) or m.group(2)).lower()
+    n = int(raw) if raw.isdigit() else _NUMBER[raw]
+    return NUMERALS[n - 1]
+
+
+def titled_strategy(corpus: Corpus, text: str) -> str | None:
+    """The strategy a question names by words of its title that no other title has
+    (「成長」 of 中小企業の成長戦略の推進, 「人材」「働く」 of 人材力の強化と働き方改革の推進), or of its
+    English gloss; the word for strategy itself does not count. None when no title has more
+    of them than the others."""
+    titles = _title_words(
+        tuple((s.numeral, s.title, corpus.gloss(s.title)) for s in corpus.document.strategies)
+    )
+    words = _topic_words(text)
+    found = {
+        n: len(words & (own - set().union(*(o for m, o in titles.items() if m != n))))
+        for n, own in titles.items()
+    }
+    ranked = sorted(found.items(), key=lambda kv: -kv[1])
+    best, runner_up = ranked[0], ranked[1]
+    return best[0] if best[1] > runner_up[1] else None
+
+
+@lru_cache(maxsize=4)
+def _title_words(titles: tuple[tuple[str, str, str], ...]) -> dict[str, frozenset[str]]:
+    """Each strategy's title words and its gloss's (tokenized once, not per question)."""
+    return {n: _topic_words(f"{title} {gloss}") - STRATEGY_WORDS for n, title, gloss in titles}
+
+
+def _topic_words(text: str) -> frozenset[str]:
+    """A text's words that can name a topic: not one character (the 方 of 働き方 is the ほう of
+    「成長戦略のほう」) and not a light verb (ある, する)."""
+    return frozenset(w for w in tokens(text) if len(w) > 1 and w not in LIGHT_WORDS)
+
+
+def likely_strategy(corpus: Corpus, directions: Sequence[tuple[str, float]]) -> str | None:
+    """The strategy whose directions together are likely enough: a question about "the people
+    and work-style strategy" spreads its probability over that strategy's three directions."""
+    totals: dict[str, float] = {}
+    for title, p in directions:
+        numeral = corpus.document.strategy_of(title).numeral
+        totals[numeral] = totals.get(numeral, 0.0) + p
+    best = max(totals.items(), key=lambda kv: kv[1], default=(None, 0.0))
+    return best[0] if best[1] >= CONFIDENT else None
+
+
+def read_structure_question(
+    corpus: Corpus,
+    text: str,
+    parts: Sequence[tuple[str, float]],
+    directions: Sequence[tuple[str, float]],
+    shown: Sequence[str] = (),
+    shown_strategy: str | None = None,
+) -> StructureQuestion:
+    """``parts`` and ``directions``: the models' readings of the question, best first;
+    ``shown``: the directions the answer before presented, which a question naming none of
+    its own refers to ("which of the five strategies is that under?"); ``shown_strategy``: the
+    one strategy a structure answer before was about (「そこの取組の方向性は？」)."""
+    numeral = asked_strategy(text)
+    folded = unicodedata.normalize("NFKC", text)
+    named = [t for t in corpus.document.direction_titles() if unicodedata.normalize("NFKC", t) in folded]
+    top, p = directions[0] if directions else (None, 0.0)
+    direction = named[0] if named else (top if p >= CONFIDENT else None)
+    part = parts[0][0]
+    if part == "direction_items" and direction is None and shown:
+        direction = shown[0]  # 「具体的に都は何をしてくれるの？」 after an answer: what it showed
+    titled = titled_strategy(corpus, text)
+    if part == "strategies" and (numeral or titled) is not None:
+        # a question naming one strategy is not asking for the list of five: its likeliest part
+        part = next((q for q, _ in parts if q in PER_STRATEGY), "directions")
+    elif part == "strategies" and direction is not None:
+        part = "directions"  # "which strategy is GX/DX in?": that strategy, with its directions
+    located, item = None, None
+    if numeral is None and titled is None and part in ITEM_PARTS:
+        numeral, item = found_item(corpus, part, text) or (None, None)
+    if numeral is None and part in PER_STRATEGY:
+        if direction is not None:
+            numeral = corpus.document.strategy_of(direction).numeral
+            located = direction if part == "directions" else None
+        elif titled is not None:  # 「成長戦略の戦略」, 「人材と働き方の戦略」: named by its title
+            numeral = titled
+        elif shown:  # 「そこについて委員は何と？」 after an answer: the strategy it showed
+            numeral = corpus.document.strategy_of(shown[0]).numeral
+            located = shown[0] if part == "directions" else None
+        elif shown_strategy is not None:
+            numeral = shown_strategy
+        else:
+            numeral = likely_strategy(corpus, directions)
+    if part == "direction_items" and direction is None:
+        part = "directions"
+    if part == "strategies" and numeral is None and direction is None and shown:
+        located = shown[0]  # the five strategies, and which of them the shown direction is in
+    if item is None and numeral is not None and part in ITEM_PARTS:
+        position = asked_position(text)  # 「ビジョンの5番目は？」
+        count = len(part_texts(corpus.document.strategy(numeral), part))
+        item = position - 1 if position is not None and 0 < position <= count else None
+    return StructureQuestion(part, numeral, direction if part == "direction_items" else None, located, item)
+
+
+def found_item(corpus: Corpus, part: str, text: str) -> tuple[str, int] | None:
+    """The one item of a part (課題, 委員発言, ①–⑤…) across the strategies that shares a word with
+    the question no other item has — 「多摩とか島の話はどの戦略？」 is Ⅳ's ④ — as (strategy, index)."""
+    items = [
+        (s.numeral, i, _topic_words(t))
+        for s in corpus.document.strategies
+        for i, t in enumerate(part_texts(s, part))
+    ]
+    words = _topic_words(text) - STRATEGY_WORDS
+    scores = []
+    for numeral, i, own in items:
+        others = set().union(*(o for m, j, o in items if (m, j) != (numeral, i)))
+        scores.append((len(words & (own - others)), numeral, i))
+    scores.sort(reverse=True)
+    if not scores or scores[0][0] == 0 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
+        return None
+    return scores[0][1], scores[0][2]
+
+
+def part_texts(s: Strategy, part: str) -> tuple[str, ...]:
+    return tuple(
+        {
+            "issues": s.issues,
+            "remarks": s.remarks,
+            "vision": s.vision_directions,
+            "new_movements": s.new_movements,
+        }[part]
+    )
