@@ -115,3 +115,19 @@ def test_a_question_asking_how_many_is_answered_by_a_passage_giving_an_amount() 
         doctor, reading, "what_did", vectors, words=set(tokens(question)), number=asked_number(question)
     )
     assert found is not None and "８０３" in found  # not the contest's name with its year 2019
+
+
+def test_a_number_asked_of_a_programs_one_company_is_answered_from_its_passages() -> None:
+    reading = Reading("case", np.zeros(4, dtype=np.float32), (), ())
+    doctor = next(c for c in CORPUS.document.cases if c.company == "トラベルドクター株式会社")
+    vectors = {t: np.zeros(4, dtype=np.float32) for _, t, _ in passages_of(doctor)}
+    models = SimpleNamespace(
+        about=SimpleNamespace(ranked=lambda v, t: [("次世代アントレプレナー育成プログラム", 0.5)]),
+        aspects=SimpleNamespace(ranked=lambda v, t: [("who_used", 0.6)]),
+    )
+    question = "TSGで優勝した会社、何件の応募の中から選ばれたの？"
+    _, companies, _, quote = read_case_question(
+        CORPUS, models, entities(CORPUS), vectors, thing_words(CORPUS), question, reading, "", lambda: []
+    )
+    assert [c.company for c in companies] == [doctor.company]
+    assert quote is not None and "８０３" in quote[0]

@@ -174,3 +174,7 @@ def test_after_a_structure_answer_a_question_naming_no_strategy_means_its_strate
     assert shown_strategy(every, CORPUS) is None  # five strategies: none in particular
     q = read_structure_question(CORPUS, "そこの取組の方向性は？", [("directions", 0.6)], [], [], "Ⅰ")
     assert (q.part, q.strategy) == ("directions", "Ⅰ")
+
+
+def test_the_nth_strategy_is_named_by_its_position() -> None:
+    assert asked_strategy("3つ目の戦略って、どんな方向で進めるの？") == "Ⅲ"

@@ -150,3 +150,14 @@ def test_a_count_the_owner_gives_finds_the_profile_row_holding_it() -> None:
 def test_a_position_asked_names_no_row_even_beside_one() -> None:
     q = _read("what's the second most common medium after websites?", ["info_media"], "rank")
     assert (q.rank, q.row) == (2, None)
+
+
+def test_the_position_after_a_named_row_is_asked_by_next() -> None:
+    q = _read("令和5年度の経営課題で、原材料の値上がりの次に来てたのは？", ["management_issues"], "list")
+    assert (q.ask, q.rank, q.row) == ("rank", 4, None)  # 原油・原材料等の価格高騰への対応 is 3rd
+
+
+def test_after_a_position_was_shown_the_rank_asked_for_another_year_is_that_rows() -> None:
+    q = SurveyQuestion("obstacles", "rank", ("令和５年度",))
+    shown = SurveyFact("obstacles", "t", "令和４年度", 1, "知識・ノウハウ不足", 39, 1669, True)
+    assert about_shown_row(q, shown, "令和５年度").row == "知識・ノウハウ不足"  # 「それ何位になった？」

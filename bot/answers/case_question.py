@@ -177,7 +177,9 @@ def read_case_question(
         # model learned from case questions, else the company of the closest passage
         ranked = models.about.ranked(reading.vector, reading.tokens)
         thing, p = ranked[0]
-        if exclude:
+        if exclude and aspect == "who_used" and thing not in {c.company for c in doc.cases}:
+            p = 1.0  # 「同じ助成を使った会社、ほかにもある？」: all who used that program
+        elif exclude:  # another company than those shown
             thing, p = (
                 another_company(corpus, exclude, reading.vector, vectors, set(nouns(text)), words),
                 1.0,
@@ -194,9 +196,15 @@ def read_case_question(
             )
         companies = [c for c in doc.cases if c.company == thing]
         programs = [thing] if not companies else []
+    number = asked_number(text)
+    if programs and not companies and (aspect in ("what_did", "result", "business") or number):
+        # 「TSGで優勝した会社は何件の応募から？」: about the program's one company
+        users = doc.cases_using(programs[0])
+        companies = users if len(users) == 1 else []
+        aspect = aspect if aspect in ("what_did", "result", "business") else "what_did"
     if not companies:
         return aspect, companies, programs, None
     words = asked_words(companies[0], reading)
     sure = p_aspect >= ASPECT_SURE
-    passage = best_passage(companies[0], reading, aspect, vectors, sure, words, asked_number(text))
+    passage = best_passage(companies[0], reading, aspect, vectors, sure, words, number)
     return aspect, companies, programs, (passage, best_sentence(passage, words)) if passage else None

@@ -35,7 +35,8 @@ _NUMBER = {
 _NUMERAL = re.compile(r"[ⅠⅡⅢⅣⅤ]")  # looked for before NFKC, which spells them as Latin letters
 _STRATEGY = re.compile(  # read after NFKC
     r"(?:戦略|strategy|第)\s*\(?\s*(iii|ii|iv|i|v|[1-5]|[一二三四五])(?![0-9a-z])"
-    r"|(first|second|third|fourth|fifth)\s+strategy",
+    r"|(first|second|third|fourth|fifth)\s+strategy"
+    r"|([1-5一二三四五])\s*(?:つ目|番目)の\s*戦略",  # 「3つ目の戦略」
     re.I,
 )
 PER_STRATEGY = ("directions", "issues", "remarks", "vision", "new_movements")
@@ -64,7 +65,7 @@ def asked_strategy(text: str) -> str | None:
     m = _STRATEGY.search(unicodedata.normalize("NFKC", text))
     if not m:
         return None
-    raw = (m.group(1) or m.group(2)).lower()
+    raw = (m.group(1) or m.group(2) or m.group(3)).lower()
     n = int(raw) if raw.isdigit() else _NUMBER[raw]
     return NUMERALS[n - 1]
 

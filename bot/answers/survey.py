@@ -96,6 +96,12 @@ def _row(table: SurveyTable, year: str, label: str) -> PercentRow | None:
     return next((r for r in rows if unicodedata.normalize("NFKC", r.label) == key), None)
 
 
+def rank_in(corpus: Corpus, table_id: str, year: str, label: str) -> int | None:
+    """A row's rank in one year's table (None where that year lacks it)."""
+    row = _row(table_of(corpus, table_id), year, label)
+    return row.rank if row is not None else None
+
+
 def fact(corpus: Corpus, table_id: str, year: str, row: PercentRow, by_rank: bool = False) -> SurveyFact:
     sv = corpus.document.survey
     title = table_of(corpus, table_id).title

@@ -15,7 +15,14 @@ from functools import cached_property
 
 import numpy as np
 
-from bot.answers.survey import SurveyQuestion, asked_rank, asked_years, context_facts, named_year
+from bot.answers.survey import (
+    SurveyQuestion,
+    asked_rank,
+    asked_years,
+    context_facts,
+    named_year,
+    rank_in,
+)
 from bot.models import SurveyFact
 from corpus.load import Corpus
 
@@ -29,6 +36,7 @@ _COUNT = re.compile(r"(\d+)\s*(?:人|名|people|persons|employees|staff|workers)
 _AGE = re.compile(r"(\d+)\s*(?:年(?!度)|years?\b)", re.I)
 _FOUNDED = re.compile(r"創業|設立|社歴|founded|in business|established|old\b", re.I)
 _RANGE = re.compile(r"^(\d+)(?:-(\d+))?(人|年)(未満|以上|以内)?$")
+_NEXT = re.compile(r"の次|次に|\bnext\b|\bafter\b|right below", re.I)  # the position after a row
 LEXICAL_MIN = 0.5  # share of a label's own words found in the question
 STANDOUT_MIN = 0.02  # best label's similarity above the median label's
 
@@ -118,6 +126,13 @@ class RowMatcher:
         ``everyday``, only its own words and its gloss's count."""
         ranked = self._ranked(table, text, everyday)
         return ranked[0] if ranked else (None, 0.0)
+
+    def mentioned(self, table: str, text: str) -> str | None:
+        """The one label some of whose words the question has, more than any other's."""
+        ranked = self._ranked(table, text)
+        if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
+            return None
+        return ranked[0][0]
 
     def standout(self, table: str, vector: np.ndarray) -> tuple[str | None, float]:
         """The label closest to the question and how far its similarity stands above the
@@ -232,6 +247,11 @@ def read_survey_question(
     if ask == "change" and rank is not None and row is None and asked_years(text, False, years) == years[:1]:
         ask = "rank"  # "what was number one the year before?": that year's position, not a change
     asked = asked_years(text, ask == "change", years)
+    if rank is None and _NEXT.search(text) and ask != "change":
+        # 「原材料高騰の次に来てたのは？」: the position after the row named
+        named = row or rows.match(table, text, vector, False, words_only) or rows.mentioned(table, text)
+        if named is not None and (at := rank_in(corpus, table, asked[-1], named)) is not None:
+            return SurveyQuestion(table, "rank", asked[-1:], None, at + 1)
     if row is not None and ask in ("share", "rank") and asked == years[:1] != years:
         # a row's figure asked for the earlier year ("去年と比べてどう？") is shown beside the latest
         return SurveyQuestion(table, "change", years, row, rank)
@@ -259,7 +279,14 @@ def about_shown_row(question: SurveyQuestion, shown: SurveyFact, year: str | Non
     that answer gave a position (「1位は？」), another ``year`` named asks that year's position."""
     if question.row is not None or question.table != shown.table or question.rank is not None:
         return question  # a position asked ("what was number one the year before?") names no row
-    if shown.by_rank and shown.rank is not None and year is not None and year != shown.year:
+    # ... unless it asks the rank: 「令和5年度だとそれ何位？」 is the shown row's rank that year
+    if (
+        shown.by_rank
+        and shown.rank is not None
+        and year is not None
+        and year != shown.year
+        and question.ask != "rank"
+    ):
         return replace(question, ask="rank", rank=shown.rank, years=(year,))
     return replace(question, row=shown.label) if question.ask in ("change", "share", "rank") else question
 
