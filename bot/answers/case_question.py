@@ -32,6 +32,7 @@ _ASKS_AMOUNT = re.compile(
 _YEAR = re.compile(r"(?:19|20)\d\d\s*年")
 _AMOUNT = re.compile(r"\d[\d,]*\s*(?:件|人|社|回|か国|カ国|ヶ国|%|割|倍|億|万|円|期|以上)")
 ABOUT_MIN = 0.5  # the case-question model names the company or program described
+LEANS = 0.3  # ...or leans to a program, enough to read "who else used it?" as about it
 PASSAGE_KIND_BONUS = 0.02  # the asked kind of passage (result, what it did) wins a near tie
 ASPECT_SURE = 0.5  # the aspect model more likely right than not: only that kind of passage
 
@@ -177,7 +178,7 @@ def read_case_question(
         # model learned from case questions, else the company of the closest passage
         ranked = models.about.ranked(reading.vector, reading.tokens)
         thing, p = ranked[0]
-        if exclude and aspect == "who_used" and thing not in {c.company for c in doc.cases}:
+        if exclude and aspect == "who_used" and p >= LEANS and thing not in {c.company for c in doc.cases}:
             p = 1.0  # 「同じ助成を使った会社、ほかにもある？」: all who used that program
         elif exclude:  # another company than those shown
             thing, p = (
