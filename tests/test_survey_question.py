@@ -161,3 +161,9 @@ def test_after_a_position_was_shown_the_rank_asked_for_another_year_is_that_rows
     q = SurveyQuestion("obstacles", "rank", ("令和５年度",))
     shown = SurveyFact("obstacles", "t", "令和４年度", 1, "知識・ノウハウ不足", 39, 1669, True)
     assert about_shown_row(q, shown, "令和５年度").row == "知識・ノウハウ不足"  # 「それ何位になった？」
+
+
+def test_after_a_position_was_shown_a_share_asked_for_another_year_is_that_rows() -> None:
+    q = SurveyQuestion("management_issues", "share", ("令和４年度",))
+    shown = SurveyFact("management_issues", "t", "令和５年度", 1, "人材不足への対応", 55, 1669, True)
+    assert about_shown_row(q, shown, "令和４年度").row == "人材不足への対応"  # 「それ、前の年は何％？」

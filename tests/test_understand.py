@@ -59,7 +59,10 @@ def test_a_romaji_message_is_answered_in_japanese_and_searched_in_kana() -> None
         ("町工場を経営してます 取引先に値上げを言い出せない 後継ぎも見つかっていない", 3),  # spaces as 。
         ("ねあげしたいけど とりひきさきに いえない", 1),  # spaces between kana words
         ("後継ぎいない\u3000在宅勤務も中途半端", 2),
-        ("値上げの交渉がいつも負けるのと、パソコンのウイルス対策が不安", 2),  # 「AのとB」  # an IME's full-width space: shorter sentences
+        (
+            "値上げの交渉がいつも負けるのと、パソコンのウイルス対策が不安",
+            2,
+        ),  # 「AのとB」  # an IME's full-width space: shorter sentences
         ("あとつぎ\u3000いない", 1),  # but not kana words
         ("値上げしたい。取引先に 言えない", 2),  # punctuated: a space is only a space
     ],

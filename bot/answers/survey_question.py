@@ -279,14 +279,10 @@ def about_shown_row(question: SurveyQuestion, shown: SurveyFact, year: str | Non
     that answer gave a position (「1位は？」), another ``year`` named asks that year's position."""
     if question.row is not None or question.table != shown.table or question.rank is not None:
         return question  # a position asked ("what was number one the year before?") names no row
-    # ... unless it asks the rank: 「令和5年度だとそれ何位？」 is the shown row's rank that year
-    if (
-        shown.by_rank
-        and shown.rank is not None
-        and year is not None
-        and year != shown.year
-        and question.ask != "rank"
-    ):
+    # ... unless it asks a figure of it: 「令和5年度だとそれ何位？」「それ、前の年は何％？」 are the
+    # shown row's; 「前の年はどうだった？」 (a change, or the ranking) is that year's same position
+    positional = question.ask in ("change", "top", "list")
+    if shown.by_rank and shown.rank is not None and year is not None and year != shown.year and positional:
         return replace(question, ask="rank", rank=shown.rank, years=(year,))
     return replace(question, row=shown.label) if question.ask in ("change", "share", "rank") else question
 
