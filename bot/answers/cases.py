@@ -83,24 +83,16 @@ def _lead(
     case = companies[0]
     company, ward = d.company_at(case.company, case.ward).values()
     used_for = next((progs for _, text, progs in passages_of(case) if text == passage), ())
-    if passage and aspect == "programs_used" and used_for:  # the one action asked about, and what it used
-        return w.say(
-            "case.lead_programs_for",
-            company=company,
-            ward=ward,
-            passage=_excerpt(passage, sentence),
-            passage_en=corpus.gloss(passage).rstrip("."),
-            programs=w.join([d.program(p) for p in used_for]),
-        )
     if passage:
-        used = w.join([d.program(p) for p in case.programs])
+        # the one action asked about and what it used, or the passage with all the company's programs
+        one = aspect == "programs_used" and bool(used_for)
         return w.say(
-            "case.lead_passage",
+            "case.lead_programs_for" if one else "case.lead_passage",
             company=company,
             ward=ward,
             passage=_excerpt(passage, sentence),
             passage_en=corpus.gloss(passage).rstrip("."),
-            programs=used,
+            programs=w.join([d.program(p) for p in (used_for if one else case.programs)]),
         )
     if aspect == "what_did":
         did = next(
