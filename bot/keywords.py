@@ -124,6 +124,16 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def conjunctive_shi(text: str) -> list[int]:
+    """Offsets just after each conjunctive 「し」 (「厳しいしバイトも来ないし」), which joins two
+    statements; Sudachi tells it from the し of 美味しい or 話し."""
+    return [
+        m.end()
+        for m in _tokenizer().tokenize(text)
+        if m.surface() == "し" and m.part_of_speech()[:2] == ("助詞", "接続助詞")
+    ]
+
+
 @lru_cache(maxsize=1024)
 def nouns(text: str) -> frozenset[str]:
     """The text's nouns (normalized; numbers left out) and English words: what can say which

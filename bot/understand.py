@@ -1,7 +1,8 @@
 """Step 1 of a question: read the message — clean it, tell its language, find its clauses.
 
 Clauses are where a message may change subject: sentence ends, line breaks, slashes, list
-markers, 「〜し、」 chains, English ", and we …". Splitting is cheap and generous on purpose:
+markers, 「〜し、」 chains (with or without the comma), English ", and we …". Splitting is
+cheap and generous on purpose:
 whether a clause really raises a problem of its own is decided later, by the learned
 models, from how confidently the clause alone points somewhere else.
 """
@@ -12,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from bot.keywords import conjunctive_shi
 from bot.romaji import looks_like_romaji, to_kana
 from bot.text import clean_query, detect_lang
 
@@ -37,6 +39,27 @@ SPACED_SENTENCE_CHARS = 8
 WIDE_SPACED_SENTENCE_CHARS = 5  # 「後継ぎいない　在宅勤務も中途半端」
 _JA_PUNCT = re.compile(r"[。、！？]")
 _JA_SPACE = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff])[ \u3000]+(?=[\u3040-\u30ff\u3400-\u9fff])")
+
+
+@dataclass(frozen=True)
+class _Cut:
+    """A boundary that removes no character (after a conjunctive し), shaped like a match."""
+
+    at: int
+
+    def start(self) -> int:
+        return self.at
+
+    def end(self) -> int:
+        return self.at
+
+
+def _run_on_cuts(text: str) -> list[_Cut]:
+    """「…厳しいしバイトも集まらないし…」 typed without commas: after each conjunctive し that no
+    comma follows (「〜し、」 is a boundary already)."""
+    if detect_lang(text) != "ja":
+        return []
+    return [_Cut(i) for i in conjunctive_shi(text) if i < len(text) and text[i] not in "、,，。 \u3000"]
 
 
 @dataclass(frozen=True)
@@ -81,7 +104,8 @@ def split_clauses(text: str) -> list[Clause]:
     """The message's clauses; a fragment too small to say anything joins the one before it."""
     out: list[Clause] = []
     start = 0
-    bounds = sorted([*_BOUNDARY.finditer(text), *_spaced_sentences(text)], key=lambda m: m.start())
+    cuts = [*_BOUNDARY.finditer(text), *_spaced_sentences(text), *_run_on_cuts(text)]
+    bounds = sorted(cuts, key=lambda m: m.start())
     for m in [*bounds, None]:
         end = m.start() if m else len(text)
         piece = text[start:end]

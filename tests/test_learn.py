@@ -108,7 +108,7 @@ def test_several_problem_examples_teach_each_clause_its_own_direction() -> None:
 
     items = (
         problem("取引先が値上げを認めない。サイバー攻撃も怖い", a, b),
-        problem("取引先が値上げを認めないし困ってる", a, b),
+        problem("取引先が値上げを認めなくて困ってる", a, b),
         problem("後継ぎがいない", "事業承継の一層の促進"),
     )
     examples = Examples(items, ())

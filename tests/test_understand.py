@@ -125,3 +125,14 @@ def test_only_messages_typed_without_kanji_are_given_kanji_back() -> None:
     assert "今年" in restorer.restore("ことしの うりあげ")
     mixed = "具体的に都はどんなことしてくれるの？"
     assert restorer.restore(mixed) == mixed
+
+
+def test_a_run_on_message_splits_after_each_conjunctive_shi() -> None:
+    # typed without commas: 「〜し」 joins statements; the し of 美味しい or 話し is no boundary
+    text = "手元のお金が厳しいしバイトも集まらないし商店街の人通りも減ってる"
+    assert [c.text for c in split_clauses(text)] == [
+        "手元のお金が厳しいし",
+        "バイトも集まらないし",
+        "商店街の人通りも減ってる",
+    ]
+    assert len(split_clauses("少し話し合いたいことがある")) == 1
