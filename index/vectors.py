@@ -37,11 +37,16 @@ class VectorCache:
             return {}  # missing or unreadable: it is only a cache, rebuild it
 
     def vectors(self, texts: Sequence[str], embed: Embed) -> np.ndarray:
-        """One row per text; texts not cached yet are embedded (in one batch) and stored."""
+        """One row per text; texts not cached yet are embedded and stored.
+
+        Each text is embedded on its own: in a batch its vector moves in the eighth decimal with
+        its neighbours, and the models fitted on these vectors — and the thresholds calibrated on
+        them — would then depend on which texts a cache happened to hold already (a fresh build
+        and a long-used one calibrated one English threshold a grid step apart)."""
         keys = [text_key(self.model, t) for t in texts]
         missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in self._vectors))
         if missing:
-            fresh = np.asarray(embed(missing), dtype=np.float32)
+            fresh = np.concatenate([np.asarray(embed([t]), dtype=np.float32) for t in missing])
             for text, vector in zip(missing, fresh, strict=True):
                 self._vectors[text_key(self.model, text)] = vector
             self._write()
