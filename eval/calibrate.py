@@ -91,7 +91,7 @@ def _topicless(rec: Any) -> list[float]:
     return out
 
 
-MAX_ROUNDS = 4
+MAX_ROUNDS = 6
 
 
 def run_calibrate(write: bool, bot_options: Sequence[str], models: bool = False) -> int:
@@ -113,12 +113,19 @@ def run_calibrate(write: bool, bot_options: Sequence[str], models: bool = False)
     )
     # Which dev cases read as problems depends on the decline and topic thresholds being
     # fitted, so fit again on the result until nothing moves: the calibration is then a fixed
-    # point of the dev cases, whatever file it started from. Only thresholds change between
+    # point of the dev cases (or a fixed member of the cycle it falls into), whatever file it
+    # started from. Only thresholds change between
     # rounds, so the loaded engine serves every round with its calibration replaced.
+    seen = [data]
     for _ in range(MAX_ROUNDS):
         fitted, counts = _fit(replace(rec, calibration=Calibration.model_validate(data)), data)
-        if fitted == data:
+        if fitted in seen:
+            # a fixed point, or a cycle (two cases trade places as the thresholds move): the same
+            # member of the cycle is chosen whatever file it started from
+            cycle = seen[seen.index(fitted) :]
+            data = min(cycle, key=lambda d: yaml.safe_dump(d, sort_keys=True))
             break
+        seen.append(fitted)
         data = fitted
     else:
         print(f"[calibrate] not settled after {MAX_ROUNDS} rounds; the last is shown", file=sys.stderr)
