@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from bot.answers.cases import passages_of, sentences
+from bot.answers.distinct import distinct_match
 from bot.answers.entities import Entity, named
 from bot.classify import Classifiers, Reading
 from bot.keywords import nouns, tokens
@@ -56,14 +57,7 @@ def described(likely: Sequence[str], words: set[str], known: Mapping[str, frozen
     海外 and 売上 are everyone's."""
     # Latin words in the passages are names (TSG); one character (具 of 筆記具 and 術具) says little
     words = {w for w in words if not w.isascii() and len(w) > 1}
-    own = {name: known.get(name, frozenset()) & words for name in likely}
-    unique = {
-        name: len(w - set().union(*(v for m, v in own.items() if m != name))) for name, w in own.items()
-    }
-    ranked = sorted(unique.items(), key=lambda nu: nu[1], reverse=True)
-    if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
-        return None
-    return ranked[0][0]
+    return distinct_match(words, {name: known.get(name, frozenset()) for name in likely})
 
 
 def another_company(

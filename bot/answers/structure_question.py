@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.answers.distinct import distinct_match
 from bot.answers.followup import asked_position
 from bot.keywords import tokens
 from corpus.load import Corpus
@@ -78,14 +79,7 @@ def titled_strategy(corpus: Corpus, text: str) -> str | None:
     titles = _title_words(
         tuple((s.numeral, s.title, corpus.gloss(s.title)) for s in corpus.document.strategies)
     )
-    words = _topic_words(text)
-    found = {
-        n: len(words & (own - set().union(*(o for m, o in titles.items() if m != n))))
-        for n, own in titles.items()
-    }
-    ranked = sorted(found.items(), key=lambda kv: -kv[1])
-    best, runner_up = ranked[0], ranked[1]
-    return best[0] if best[1] > runner_up[1] else None
+    return distinct_match(_topic_words(text), titles)
 
 
 @lru_cache(maxsize=4)
@@ -167,20 +161,14 @@ def read_structure_question(
 def found_item(corpus: Corpus, part: str, text: str) -> tuple[str, int] | None:
     """The one item of a part (課題, 委員発言, ①–⑤…) across the strategies that shares a word with
     the question no other item has — 「多摩とか島の話はどの戦略？」 is Ⅳ's ④ — as (strategy, index)."""
-    items = [
-        (s.numeral, i, _topic_words(t))
-        for s in corpus.document.strategies
-        for i, t in enumerate(part_texts(s, part))
-    ]
-    words = _topic_words(text) - STRATEGY_WORDS
-    scores = []
-    for numeral, i, own in items:
-        others = set().union(*(o for m, j, o in items if (m, j) != (numeral, i)))
-        scores.append((len(words & (own - others)), numeral, i))
-    scores.sort(reverse=True)
-    if not scores or scores[0][0] == 0 or (len(scores) > 1 and scores[1][0] == scores[0][0]):
-        return None
-    return scores[0][1], scores[0][2]
+    items = _item_words(tuple((s.numeral, part_texts(s, part)) for s in corpus.document.strategies))
+    return distinct_match(_topic_words(text) - STRATEGY_WORDS, items)
+
+
+@lru_cache(maxsize=8)
+def _item_words(parts: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[tuple[str, int], frozenset[str]]:
+    """Each item's words, keyed by (strategy, index) (tokenized once, not per question)."""
+    return {(n, i): _topic_words(t) for n, texts in parts for i, t in enumerate(texts)}
 
 
 def part_texts(s: Strategy, part: str) -> tuple[str, ...]:
