@@ -141,7 +141,7 @@ def build(settings: Settings, rebuild: bool) -> None:
         preflight(settings)
     except USER_ERRORS as exc:
         _fail(str(exc))
-    from bot.engine import stderr_progress
+    from bot.progress import stderr_progress
     from corpus.chunks import build_chunks
     from corpus.load import load_corpus
     from index.build import open_index

@@ -9,7 +9,6 @@ the encoder and Chroma sit behind index/.
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -18,43 +17,30 @@ from typing import Any
 import numpy as np
 
 from bot import llm
+from bot.answers import followup
 from bot.answers.case_question import names_a_case, read_case_question
 from bot.answers.cases import answer_case
 from bot.answers.decline import ask_back, decline_instruction, decline_markup, decline_topic
 from bot.answers.entities import Entity
-from bot.answers.followup import (
-    answer_followup,
-    asked_position,
-    asks_another,
-    case_about,
-    focus_of,
-    last_shown,
-    shown_companies,
-    shown_directions,
-    shown_fact,
-    shown_strategy,
-)
 from bot.answers.problem import Uncovered, answer_problem
 from bot.answers.problem_question import read_problem
 from bot.answers.structure import answer_structure
 from bot.answers.structure_question import ITEM_PARTS, read_structure_question
 from bot.answers.survey import answer_survey
-from bot.answers.survey_question import (
-    RowMatcher,
-    about_shown,
-    read_survey_question,
-    tables_meant,
-)
+from bot.answers.survey_question import about_shown, read_survey_question, tables_meant
+from bot.answers.survey_rows import RowMatcher
 from bot.calibration import Calibration
 from bot.classify import Classifiers, Reading, read_kinds
 from bot.compose import Draft
 from bot.context import in_context
+from bot.encode import Encoded, encode_message
 from bot.errors import EmptyQuestion
 from bot.kana import KanaRestorer
 from bot.keywords import KeywordIndex, tokens
 from bot.lookup import Passages
 from bot.models import Answer, SurveyFact
 from bot.present import ProblemEvidence, decide
+from bot.progress import Progress, stderr_progress
 from bot.rank import retrieval_shares
 from bot.retrieve import Retrieval, retrieve
 from bot.settings import Settings
@@ -62,15 +48,9 @@ from bot.understand import Message, read_message
 from corpus.chunks import Chunk
 from corpus.load import Corpus
 
-Progress = Callable[[str], None]
-Encoded = tuple[np.ndarray, np.ndarray]  # a message's vector and its clauses' vectors
 NEAREST_HITS = 8  # passages looked through for the company or program a description means
 MAX_HISTORY = 10  # earlier messages replayed for a follow-up; older ones cannot be referred to
 IGNORED_NOTICE = "problem.ignored"
-
-
-def stderr_progress(message: str) -> None:
-    print(f"[施策ナビ] {message}", file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -148,7 +128,7 @@ class Recommender:
         lang, text = message.lang, message.text
         if message.markup_only:
             return decline_markup(text, lang)
-        previous = last_shown(earlier)
+        previous = followup.last_shown(earlier)
         reading = self.read(message, after_answer=previous is not None)
         vector, words, m = reading.vector, reading.tokens, self.models
         context = in_context(
@@ -173,7 +153,7 @@ class Recommender:
         if kind != reading.kind:
             reading = replace(reading, kind=kind)
         if kind == "survey":  # after a survey answer, its table unless this one names another
-            earlier = shown_fact(previous) if previous and previous.type == "survey" else None
+            earlier = followup.shown_fact(previous) if previous and previous.type == "survey" else None
             return self._survey(draft, message, reading, earlier, about=previous, follows=False)
         if kind == "structure":
             return self._structure(draft, message, reading, shown, previous)
@@ -182,17 +162,8 @@ class Recommender:
         return self._problem(draft, message, reading)
 
     def encode(self, message: Message) -> Encoded:
-        """The message's vector and its clauses' vectors, from one batch.
-
-        Each clause is encoded on its own (in context, a clause's vector takes on the whole
-        message and cannot tell two problems apart); the message's vector is their mean,
-        weighted by length — as good as encoding the message again, at no extra cost.
-        """
-        texts = [c.text for c in message.clauses] or [message.search]
-        clauses = np.asarray(self.embeddings.embed_queries_array(texts), dtype=np.float32)
-        weights = np.array([len(t) for t in texts], dtype=np.float32)
-        mean = (clauses * weights[:, None]).sum(axis=0)
-        return mean / max(float(np.linalg.norm(mean)), 1e-12), clauses
+        """The message's vector and its clauses' vectors (bot.encode), from one batch."""
+        return encode_message(self.embeddings.embed_queries_array, message)
 
     def read(self, message: Message, encoded: Encoded | None = None, after_answer: bool = True) -> Reading:
         """What the message asks; ``encoded`` is its :meth:`encode`, where the caller has it;
@@ -270,14 +241,14 @@ class Recommender:
         m = self.models
         tables = tables_meant(m.tables.ranked(reading.vector, reading.tokens), shown, follows)
         # 「同じ悩みの会社はどれくらい？」 after a problem answer: its direction's row, unless named
-        after_problem = about is not None and about.type == "problem" and bool(shown_directions(about))
-        words_only = (follows and shown is not None) or after_problem
+        before = followup.shown_directions(about) if about is not None and about.type == "problem" else []
+        words_only = (follows and shown is not None) or bool(before)
         asks = m.asks.ranked(reading.vector, reading.tokens)
         question = read_survey_question(
             self.corpus, message.search, reading.vector, tables, asks, self.rows, shown, words_only
         )
         if about is not None and about.type == "problem":
-            question = about_shown(self.corpus, question, shown_directions(about), about.query)
+            question = about_shown(self.corpus, question, before, about.query)
         return answer_survey(draft, message.text, question)
 
     def _structure(
@@ -287,7 +258,7 @@ class Recommender:
         whose one strategy a question naming none means."""
         m, vector, words = self.models, reading.vector, reading.tokens
         parts, directions = m.parts.ranked(vector, words), m.directions.ranked(vector, words)
-        strategy = shown_strategy(previous, self.corpus) if previous is not None else None
+        strategy = followup.shown_strategy(previous, self.corpus) if previous is not None else None
         question = read_structure_question(self.corpus, message.search, parts, directions, shown, strategy)
         return answer_structure(draft, message.text, question)
 
@@ -302,9 +273,9 @@ class Recommender:
         """``previous``: a case answer before it — 「ほかに〜の会社は？」 means not the companies it
         showed; a follow-up on it (``follows``) is about them."""
         shown = previous if previous is not None and previous.type == "case" else None
-        another = shown is not None and asks_another(message.search)
-        exclude = frozenset(shown_companies(shown)) if shown is not None and another else frozenset()
-        about = case_about(shown) if shown is not None and follows and not another else ""
+        another = shown is not None and followup.asks_another(message.search)
+        exclude = frozenset(followup.shown_companies(shown)) if shown is not None and another else frozenset()
+        about = followup.case_about(shown) if shown is not None and follows and not another else ""
         nearest = lambda: self._retrieve(message.search, reading.vector).hits[:NEAREST_HITS]  # noqa: E731
         question = read_case_question(
             self.corpus, self.models, self.entities, self.case_vectors, self.case_words,
@@ -315,7 +286,7 @@ class Recommender:
     def _followup(self, message: Message, reading: Reading, previous: Answer, intent: str | None) -> Answer:
         draft = Draft(message.lang, self.corpus, self.passages)
         if previous.type == "survey":
-            return self._survey(draft, message, reading, shown_fact(previous))
+            return self._survey(draft, message, reading, followup.shown_fact(previous))
         part = self.models.parts.ranked(reading.vector, reading.tokens)[0][0]
         if previous.type == "structure" and (not previous.primary or part in ITEM_PARTS):
             # 「そこの取組の方向性は？」 after its 課題, 「そこで委員は何て？」 after its directions
@@ -323,5 +294,6 @@ class Recommender:
         if previous.type == "case":
             return self._case(draft, message, reading, previous, follows=True)
         intent = intent or self.models.intents.ranked(reading.vector, reading.tokens)[0][0]  # not ranked yet
-        focus = focus_of(self.models.directions.ranked(reading.vector, reading.tokens), previous)
-        return answer_followup(draft, message.text, intent, asked_position(message.search), previous, focus)
+        focus = followup.focus_of(self.models.directions.ranked(reading.vector, reading.tokens), previous)
+        position = followup.asked_position(message.search)
+        return followup.answer_followup(draft, message.text, intent, position, previous, focus)

@@ -7,7 +7,7 @@ the engine itself only answers.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -16,7 +16,7 @@ from bot import llm
 from bot.answers.case_question import thing_words
 from bot.answers.cases import passages_of
 from bot.answers.entities import entities
-from bot.answers.survey_question import RowMatcher, everyday_words, label_text, row_labels
+from bot.answers.survey_rows import RowMatcher, everyday_words, label_text, row_labels
 from bot.calibration import Calibration, load_calibration
 from bot.classify import fit_classifiers
 from bot.examples import load_examples
@@ -24,14 +24,13 @@ from bot.kana import load_restorer
 from bot.keywords import tokens
 from bot.learn import FitCache
 from bot.lookup import build_passages
+from bot.progress import Progress
 from bot.settings import Settings
 from bot.training import all_sets
 from corpus.chunks import build_chunks
 from corpus.load import load_corpus
 from index.build import open_index
 from index.vectors import VectorCache
-
-Progress = Callable[[str], None]
 
 
 def load_parts(

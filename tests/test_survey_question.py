@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from bot.answers.survey import SurveyQuestion
-from bot.answers.survey_question import RowMatcher, about_shown_row, read_survey_question, row_labels
+from bot.answers.survey_question import about_shown_row, read_survey_question
+from bot.answers.survey_rows import RowMatcher, row_labels
 from bot.keywords import tokens
 from bot.models import SurveyFact
 from corpus.load import load_corpus
@@ -115,7 +116,7 @@ def test_another_tables_row_wins_only_where_the_question_stands_out_no_less() ->
 
 
 def test_an_owners_everyday_word_for_a_row_finds_it() -> None:
-    from bot.answers.survey_question import everyday_words
+    from bot.answers.survey_rows import everyday_words
 
     rows = RowMatcher(
         LABELS, {}, tokens, {r: CORPUS.gloss(r) for t in LABELS.values() for r in t}, everyday_words(CORPUS)
@@ -137,7 +138,7 @@ def test_an_owners_everyday_word_for_a_row_finds_it() -> None:
 
 
 def test_a_count_the_owner_gives_finds_the_profile_row_holding_it() -> None:
-    from bot.answers.survey_question import counted_row
+    from bot.answers.survey_rows import counted_row
 
     labels = LABELS["profile"]
     assert counted_row("従業員4人の会社です", labels) == "5人未満"

@@ -62,25 +62,37 @@ def _lead(
     passage: str | None,
     sentence: str | None,
 ) -> str:
-    w, corpus = d.w, d.corpus
-    doc = corpus.document
+    """The first sentence: the list of companies, a program's users, or one company's passage."""
+    w, doc = d.w, d.corpus.document
     if aspect == "list" or (not companies and not programs):
         names = w.join([d.company(c.company) for c in doc.cases])
         return w.say("case.lead_list", n=len(doc.cases), companies=names, m=len(doc.programs))
     if programs and (aspect in ("who_used", "direction") or not companies):
-        name = programs[0]
-        users = w.join([d.company(c.company) for c in doc.cases_using(name)])
-        if aspect == "direction":
-            link = corpus.aids.programs[name].directions[0]
-            return w.say(
-                "case.lead_direction",
-                program=d.program(name),
-                direction=link,
-                direction_en=corpus.gloss(link),
-                companies=users,
-            )
-        return w.say("case.lead_who_used", program=d.program(name), companies=users)
-    case = companies[0]
+        return _program_lead(d, aspect, programs[0])
+    return _company_lead(d, aspect, companies[0], programs, passage, sentence)
+
+
+def _program_lead(d: Draft, aspect: str, name: str) -> str:
+    """Who used a program, or which direction it serves, with its users."""
+    w, corpus = d.w, d.corpus
+    users = w.join([d.company(c.company) for c in corpus.document.cases_using(name)])
+    if aspect == "direction":
+        link = corpus.aids.programs[name].directions[0]
+        return w.say(
+            "case.lead_direction",
+            program=d.program(name),
+            direction=link,
+            direction_en=corpus.gloss(link),
+            companies=users,
+        )
+    return w.say("case.lead_who_used", program=d.program(name), companies=users)
+
+
+def _company_lead(
+    d: Draft, aspect: str, case: Case, programs: Sequence[str], passage: str | None, sentence: str | None
+) -> str:
+    """What one company did, what came of it, or what it used: the passage asked, where one was."""
+    w, corpus = d.w, d.corpus
     company, ward = d.company_at(case.company, case.ward).values()
     used_for = next((progs for _, text, progs in passages_of(case) if text == passage), ())
     if passage:

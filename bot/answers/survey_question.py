@@ -1,17 +1,12 @@
-"""Reading a survey question: table and kind of ask from the models, row and years from the text.
-
-A row is the one whose label shares the question's words, or — for owners' own words
-("お金の調達", "staff shortage") — whose label (with its English gloss) stands out in
-similarity from the table's other labels. Tuned on the labelled survey examples.
-"""
+"""Reading a survey question: table and kind of ask from the models, row (bot.answers.survey_rows)
+and years from the text."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from dataclasses import replace
 
 import numpy as np
 
@@ -23,167 +18,11 @@ from bot.answers.survey import (
     named_year,
     rank_in,
 )
+from bot.answers.survey_rows import LEXICAL_MIN, RowMatcher
 from bot.models import SurveyFact
 from corpus.load import Corpus
 
-# Tokens too common in row labels (or their English glosses) to say which row a question means.
-GENERIC = frozenset({"対応", "支援", "強化", "取組", "取り組み", "向ける", "為", "等", "導入", "不足"})
-GENERIC_EN = frozenset(
-    {"support", "for", "and", "of", "the", "with", "to", "at", "etc", "dealing", "similar"}
-)
-# A count in the question (「従業員4人」, "30 years in business") and a profile row's range
-_COUNT = re.compile(r"(\d+)\s*(?:人|名|people|persons|employees|staff|workers)", re.I)
-_AGE = re.compile(r"(\d+)\s*(?:年(?!度)|years?\b)", re.I)
-_FOUNDED = re.compile(r"創業|設立|社歴|founded|in business|established|old\b", re.I)
-_RANGE = re.compile(r"^(\d+)(?:-(\d+))?(人|年)(未満|以上|以内)?$")
 _NEXT = re.compile(r"の次|次に|\bnext\b|\bafter\b|right below", re.I)  # the position after a row
-LEXICAL_MIN = 0.5  # share of a label's own words found in the question
-STANDOUT_MIN = 0.02  # best label's similarity above the median label's
-
-
-def counted_row(text: str, labels: Sequence[str]) -> str | None:
-    """The profile row whose range holds a count the owner gives: 「従業員4人」 → 5人未満,
-    「創業30年」 → 21-50年 (an age counts only beside 創業/founded: 「令和5年」 is no age)."""
-    folded = unicodedata.normalize("NFKC", text)
-    counts = {"人": [int(m) for m in _COUNT.findall(folded)]}
-    counts["年"] = [int(m) for m in _AGE.findall(folded)] if _FOUNDED.search(folded) else []
-    for label in labels:
-        m = _RANGE.match(unicodedata.normalize("NFKC", label))
-        if not m:
-            continue
-        low, high, unit, side = int(m[1]), m[2], m[3], m[4]
-        span = (0, low - 1) if side == "未満" else (0, low) if side == "以内" else (low, 10**6)
-        if high:
-            span = (low, int(high))
-        if any(span[0] <= n <= span[1] for n in counts[unit]):
-            return label
-    return None
-
-
-def _singular(word: str) -> str:
-    """An English word's stem: "websites" and "website", "raising" and "raise", "loans" and
-    "loan" as one word (the glosses are plural nouns; owners write every form)."""
-    if not word.isascii() or word.endswith("ss"):
-        return word
-    for suffix in ("ing", "ed", "es", "s", "e"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
-
-
-@dataclass(frozen=True)
-class RowMatcher:
-    labels: dict[str, tuple[str, ...]]  # table id (or "profile") -> its row labels
-    vectors: dict[str, np.ndarray]  # row label -> vector of "label (gloss)"
-    tokens: Callable[[str], list[str]]
-    glosses: dict[str, str] = field(default_factory=dict)  # row label -> the project's English
-    everyday: dict[str, tuple[str, ...]] = field(default_factory=dict)  # row label -> owners' words
-
-    def _words_of(self, text: str) -> frozenset[str]:
-        return frozenset(_singular(w) for w in self.tokens(text)) - GENERIC - GENERIC_EN
-
-    @cached_property
-    def _own_words(self) -> dict[str, tuple[frozenset[str], frozenset[str], tuple[frozenset[str], ...]]]:
-        """Each label's own words, its gloss's and its everyday phrases' (read once, not per
-        question)."""
-        labels = {label for group in self.labels.values() for label in group}
-        return {
-            label: (
-                frozenset(self.tokens(label)) - GENERIC,
-                self._words_of(self.glosses.get(label, "")),
-                tuple(
-                    w
-                    for p in self.everyday.get(unicodedata.normalize("NFKC", label), ())
-                    if (w := self._words_of(p))
-                ),
-            )
-            for label in labels
-        }
-
-    def _share(self, words: set[str], label: str, everyday: bool) -> tuple[float, float]:
-        """(the largest share of the label's own words, its gloss's, or — with ``everyday`` —
-        of one of its everyday phrases found in ``words``; the share of its own words, which
-        breaks ties)."""
-        own, gloss, phrases = self._own_words[label]
-        share = len(words & own) / max(len(own), 1)
-        folded = {_singular(w) for w in words}
-        best = max(share, len(folded & gloss) / len(gloss) if gloss else 0.0)
-        return (1.0 if everyday and any(p <= folded for p in phrases) else best), share
-
-    def _ranked(self, table: str, text: str, everyday: bool = True) -> list[tuple[str, float]]:
-        """The table's labels with the share of their words the question has, best first."""
-        words = set(self.tokens(text))
-        counted = counted_row(text, self.labels.get(table, ())) if table == "profile" else None
-        scored = [
-            (label, (1.0, 1.0) if label == counted else self._share(words, label, everyday))
-            for label in self.labels.get(table, ())
-        ]
-        scored.sort(key=lambda ls: ls[1], reverse=True)
-        return [(label, share) for label, (share, _) in scored]
-
-    def lexical(self, table: str, text: str, everyday: bool = True) -> tuple[str | None, float]:
-        """The label sharing most of its words with the question, and that share; without
-        ``everyday``, only its own words and its gloss's count."""
-        ranked = self._ranked(table, text, everyday)
-        return ranked[0] if ranked else (None, 0.0)
-
-    def mentioned(self, table: str, text: str) -> str | None:
-        """The one label some of whose words the question has, more than any other's."""
-        ranked = self._ranked(table, text)
-        if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
-            return None
-        return ranked[0][0]
-
-    def standout(self, table: str, vector: np.ndarray) -> tuple[str | None, float]:
-        """The label closest to the question and how far its similarity stands above the
-        median label's."""
-        labels = [label for label in self.labels.get(table, ()) if label in self.vectors]
-        if not labels:
-            return None, 0.0
-        sims = np.array([float(self.vectors[label] @ vector) for label in labels])
-        best = int(np.argmax(sims))
-        return labels[best], float(sims[best] - np.median(sims))
-
-    def match(
-        self, table: str, text: str, vector: np.ndarray, open_ask: bool, words_only: bool = False
-    ) -> str | None:
-        """The row the question names; ``words_only``: by its words, not by similarity alone
-        (a follow-up's 「増えてる？」 is nearest some row, but means the one shown)."""
-        labels = self.labels.get(table, ())
-        if not labels:
-            return None
-        named = [label for label, share in self._ranked(table, text) if share >= LEXICAL_MIN]
-        if named and not (open_ask and len(named) > 1):
-            return named[0]
-        if open_ask or words_only:  # "what is the top item?" names no row, nor "banks, advisers or the city?"
-            return None
-        best, standout = self.standout(table, vector)
-        label, share = self.lexical(table, text)
-        if share > 0 and label == best:  # words and similarity agree, though neither is sure
-            return best
-        return best if standout >= STANDOUT_MIN else None
-
-
-def row_labels(corpus: Corpus) -> dict[str, tuple[str, ...]]:
-    sv = corpus.document.survey
-    out = {t.id: tuple(dict.fromkeys(r.label for y in t.years for r in y.rows)) for t in sv.tables}
-    out["profile"] = tuple(dict.fromkeys(r.label for g in sv.profile for r in g.rows))
-    return out
-
-
-def everyday_words(corpus: Corpus) -> dict[str, tuple[str, ...]]:
-    """Each survey row's everyday words (aids.yaml ``survey_words``, Japanese and English),
-    keyed by the NFKC label: 「知識･ノウハウ不足」 and 「知識・ノウハウ不足」 are one row."""
-    return {
-        unicodedata.normalize("NFKC", label): (*w.ja, *w.en)
-        for rows in corpus.aids.survey_words.values()
-        for label, w in rows.items()
-    }
-
-
-def label_text(corpus: Corpus, label: str) -> str:
-    gloss = corpus.gloss(label)
-    return f"{label} ({gloss})" if gloss else label
 
 
 def _group_of(corpus: Corpus, row: str | None, text: str, tokens: Callable[[str], list[str]]) -> str | None:
