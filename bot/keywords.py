@@ -124,14 +124,32 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def conjunctive_shi(text: str) -> list[int]:
-    """Offsets just after each conjunctive 「し」 (「厳しいしバイトも来ないし」), which joins two
-    statements; Sudachi tells it from the し of 美味しい or 話し."""
-    return [
-        m.end()
-        for m in _tokenizer().tokenize(text)
-        if m.surface() == "し" and m.part_of_speech()[:2] == ("助詞", "接続助詞")
-    ]
+# Particles that join two statements, each of which can be a problem of its own: 「厳しいし」,
+# 「進めたいんですが」, 「来ないけど」. Not ので/のに/から/て: those tie a cause to its effect,
+# which is one problem told whole.
+JOINING_PARTICLES = frozenset({"し", "が", "けど", "けれど", "けれども", "けども"})
+
+
+def clause_joints(text: str) -> list[int]:
+    """Offsets just after each particle that joins two statements — a conjunctive し or an
+    adversative が/けど (Sudachi tells the し of 厳しいし from that of 美味しい, the が of
+    「したいんですが」 from that of 「人が」) — and after 「〜のと」 listing two wishes
+    (「海外の客取りたいのと古い機械も替えたいのと」)."""
+    out = []
+    morphemes = list(_tokenizer().tokenize(text))
+    for before, m in zip([None, *morphemes], morphemes, strict=False):
+        pos = m.part_of_speech()[:2]
+        joins = pos == ("助詞", "接続助詞") and m.surface() in JOINING_PARTICLES
+        lists = (  # the と after a nominalizing の
+            m.surface() == "と"
+            and pos[0] == "助詞"
+            and before is not None
+            and before.surface() == "の"
+            and before.part_of_speech()[1] == "準体助詞"
+        )
+        if joins or lists:
+            out.append(m.end())
+    return out
 
 
 @lru_cache(maxsize=1024)

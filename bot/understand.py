@@ -1,7 +1,8 @@
 """Step 1 of a question: read the message — clean it, tell its language, find its clauses.
 
 Clauses are where a message may change subject: sentence ends, line breaks, slashes, list
-markers, 「〜し、」 chains (with or without the comma), English ", and we …". Splitting is
+markers, spaces between sentences, 「〜し、」 chains and 「〜んですが」「〜けど」「〜のと」 (with or
+without the comma), English ", and we …". Splitting is
 cheap and generous on purpose:
 whether a clause really raises a problem of its own is decided later, by the learned
 models, from how confidently the clause alone points somewhere else.
@@ -13,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from bot.keywords import conjunctive_shi
+from bot.keywords import clause_joints
 from bot.romaji import looks_like_romaji, to_kana
 from bot.text import clean_query, detect_lang
 
@@ -37,6 +38,7 @@ MIN_CLAUSE_WORDS = 3  # English words
 # has no Japanese punctuation only when every piece is at least this long.
 SPACED_SENTENCE_CHARS = 8
 WIDE_SPACED_SENTENCE_CHARS = 5  # 「後継ぎいない　在宅勤務も中途半端」
+_HIRAGANA = re.compile(r"[\u3040-\u309fー]+")
 _JA_PUNCT = re.compile(r"[。、！？]")
 _JA_SPACE = re.compile(r"(?<=[\u3040-\u30ff\u3400-\u9fff])[ \u3000]+(?=[\u3040-\u30ff\u3400-\u9fff])")
 
@@ -55,11 +57,12 @@ class _Cut:
 
 
 def _run_on_cuts(text: str) -> list[_Cut]:
-    """「…厳しいしバイトも集まらないし…」 typed without commas: after each conjunctive し that no
-    comma follows (「〜し、」 is a boundary already)."""
+    """「…厳しいしバイトも集まらないし…」「デジタル化したいんですがサイバー攻撃も心配」 typed
+    without commas: after each particle that joins two statements (keywords.clause_joints) and
+    that no comma follows (「〜し、」 is a boundary already)."""
     if detect_lang(text) != "ja":
         return []
-    return [_Cut(i) for i in conjunctive_shi(text) if i < len(text) and text[i] not in "、,，。 \u3000"]
+    return [_Cut(i) for i in clause_joints(text) if i < len(text) and text[i] not in "、,，。 \u3000"]
 
 
 @dataclass(frozen=True)
@@ -87,17 +90,30 @@ def _big_enough(text: str) -> bool:
 
 
 def _spaced_sentences(text: str) -> list[re.Match[str]]:
-    """The spaces that end sentences of a message typed without Japanese punctuation."""
-    if _JA_PUNCT.search(text):
-        return []
+    """The spaces that end sentences of a message typed without Japanese punctuation: those
+    between pieces long enough to be sentences. A short piece (「若い子こない」 after a longer
+    one, or one word of a message typed in spaced kana) joins the piece before it; a short first
+    piece, the one after it."""
     spaces = list(_JA_SPACE.finditer(text))
-    ends = [m.start() for m in spaces] + [len(text)]
-    starts = [0] + [m.end() for m in spaces]
-    pieces = [text[a:b] for a, b in zip(starts, ends, strict=True)]
+    if not spaces or _JA_PUNCT.search(text):
+        return []
     # a full-width space is typed on purpose (an IME's own space): shorter pieces are sentences too
     least = SPACED_SENTENCE_CHARS if any(" " in m.group() for m in spaces) else WIDE_SPACED_SENTENCE_CHARS
-    long_enough = all(len(re.sub(r"\W", "", p)) >= least for p in pieces)
-    return spaces if spaces and long_enough else []
+    cuts: list[re.Match[str]] = []
+    start = 0
+    for space, after in zip(spaces, [*spaces[1:], None], strict=True):
+        following = text[space.end() : after.start() if after else len(text)]
+        if _sentence_sized(text[start : space.start()], least) and _sentence_sized(following, least):
+            cuts.append(space)
+            start = space.end()
+    return cuts
+
+
+def _sentence_sized(piece: str, least: int) -> bool:
+    """Long enough to be a sentence, and not all hiragana: spaces in text typed all in hiragana
+    separate words (「ねあげしたいけど とりひきさきに いえない」), not sentences."""
+    letters = re.sub(r"\W", "", piece)
+    return len(letters) >= least and not _HIRAGANA.fullmatch(letters)
 
 
 def split_clauses(text: str) -> list[Clause]:

@@ -65,6 +65,11 @@ def test_a_romaji_message_is_answered_in_japanese_and_searched_in_kana() -> None
         ),  # 「AのとB」  # an IME's full-width space: shorter sentences
         ("あとつぎ\u3000いない", 1),  # but not kana words
         ("値上げしたい。取引先に 言えない", 2),  # punctuated: a space is only a space
+        # a short sentence among spaced ones joins the one before it: 2 parts, not 1 and not 4
+        ("運送会社 ドライバーの高齢化がやばい 若い子こない 燃料代が上がって資金が足りない", 2),
+        ("デジタル化を進めたいんですがサイバー攻撃も心配", 2),  # 〜が with no comma
+        ("海外の客を取りたいのと古い機械を入れ替えたいのと", 2),  # 〜のと…のと
+        ("銀行が貸してくれない", 1),  # the が of a subject joins nothing
     ],
 )
 def test_clauses(text: str, parts: int) -> None:
