@@ -19,6 +19,8 @@ from bot.understand import Message
 CONTENT = ("problem", "survey", "case", "structure")
 REPORT_MIN = 0.5  # a clause beside a problem is reported as not covered when more likely than not
 DECLINE = ("out_of_scope", "instruction")
+QUESTIONS = ("survey", "case", "structure")
+ASKED_LAST_MIN = 0.5  # the closing clause's question type, more likely than not
 VectorsOf = Callable[[Sequence[str]], np.ndarray]
 TokensOf = Callable[[str], list[str]]
 
@@ -207,6 +209,11 @@ def _answerable(
     """A message with content: its kind by the content's type mass, its vector the content's."""
     mass = {k: sum(c.types[k] for c in content) for k in CONTENT}
     kind = max(mass, key=lambda k: mass[k])
+    last = content[-1]
+    if last is clauses[-1] and last.label in QUESTIONS and last.types[last.label] >= ASKED_LAST_MIN:
+        # an owner tells the situation, then asks: 「手を動かせる人がいない。同じ理由で止まってる
+        # 会社って多い？」 asks the survey, however many clauses told the problem before it
+        kind = last.label
     some = len(content) < len(clauses)
     weights = np.array([len(c.text) for c in content], dtype=np.float32)
     mean = (

@@ -66,3 +66,16 @@ def test_beside_a_general_ask_a_weakly_off_topic_clause_is_part_of_the_asking() 
     sure = {"out_of_scope": 0.7, "filler": 0.1, "context": 0.1, "problem": 0.1}
     got = _read("困ってる。税金の申告期限はいつ？", Scripted(dict(ask), sure), topic=0.4)
     assert got.kind == "out_of_scope"
+
+
+def test_a_question_closing_a_story_is_what_the_message_asks() -> None:
+    told = {"problem": 0.6, "filler": 0.3, "context": 0.1}
+    asked = {"survey": 0.6, "problem": 0.3, "context": 0.1}
+    text = "手を動かせる人がいなくて何も進まない。人手も足りない。同じ理由で止まってる会社って多い？"
+    # two clauses of problem outweigh the question by mass, yet the owner asks the survey
+    assert _read(text, Scripted(told, dict(told), asked), topic=0.3).kind == "survey"
+    unsure = {"survey": 0.45, "problem": 0.4, "context": 0.15}
+    assert _read(text, Scripted(dict(told), dict(told), unsure), topic=0.3).kind == "problem"
+    # a question first, the story after it: by mass
+    first = "同じ理由で止まってる会社って多い？手を動かせる人がいない。人手も足りない"
+    assert _read(first, Scripted(dict(asked), dict(told), dict(told)), topic=0.3).kind == "problem"
