@@ -44,6 +44,10 @@ def test_a_follow_up_naming_no_row_asks_about_the_row_shown() -> None:
     assert about_shown_row(q, _shown("obstacles", "人手不足")).row is None  # another table: not that row
     top = SurveyQuestion("management_issues", "top", ("令和４年度",))
     assert about_shown_row(top, _shown("management_issues", "人材不足への対応")).row is None  # a ranking
+    # 「前の年の数字も教えて」 after one row's figure: that row, beside the year shown
+    figures = SurveyQuestion("management_issues", "list", ("令和４年度",))
+    again = about_shown_row(figures, _shown("management_issues", "人材不足への対応"))
+    assert (again.row, again.ask, again.years) == ("人材不足への対応", "change", ("令和４年度", "令和５年度"))
 
 
 def test_after_a_position_was_shown_another_year_asks_that_years_position() -> None:
@@ -168,3 +172,14 @@ def test_after_a_position_was_shown_a_share_asked_for_another_year_is_that_rows(
     q = SurveyQuestion("management_issues", "share", ("令和４年度",))
     shown = SurveyFact("management_issues", "t", "令和５年度", 1, "人材不足への対応", 55, 1669, True)
     assert about_shown_row(q, shown, "令和４年度").row == "人材不足への対応"  # 「それ、前の年は何％？」
+
+
+def test_a_position_compared_with_the_year_before_is_that_rows_change() -> None:
+    from bot.answers.survey import label_at
+
+    q = _read("2つ目について詳しく。前の年と比べるとどう？", ["management_issues"], "change")
+    second = label_at(CORPUS, "management_issues", "令和５年度", 2)
+    assert (q.ask, q.row, q.years) == ("change", second, ("令和４年度", "令和５年度"))
+    # without a comparison, the earlier year alone: that year's position
+    before = _read("前の年の2つ目は？", ["management_issues"], "change")
+    assert (before.ask, before.rank, before.years) == ("rank", 2, ("令和４年度",))

@@ -22,6 +22,8 @@ _EARLIER = re.compile(
 _LATER = re.compile(
     r"令和\s*5|r\s*5\b|(?<![0-9])5年度|2023|今年|直近|最新|this year|latest|most recent", re.I
 )
+# comparing with a year names both: 「前の年と比べて」 is a change, not the earlier year alone
+_COMPARE = re.compile(r"比べ|較べ|比較|compar|\bvs\.?|\bthan\b", re.I)
 _KANJI = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _WORDS = {
     "first": 1,
@@ -42,7 +44,7 @@ _WORDS = {
     "five": 5,
 }
 _ORDINAL = re.compile(
-    r"(\d+|[一二三四五六七八九十])\s*(?:位|番目|番手|st\b|nd\b|rd\b|th\b)"
+    r"(\d+|[一二三四五六七八九十])\s*(?:位|番目|番手|つ目|個目|st\b|nd\b|rd\b|th\b)"
     r"|(?:rank(?:ed)?|number|no\.)\s*#?(\d+|one|two|three|four|five)\b|#(\d+)"
     r"|\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b",
     re.I,
@@ -74,6 +76,8 @@ def named_year(text: str, years: Sequence[str]) -> str | None:
     """The one survey year a question names (「前の年は？」), if it names exactly one."""
     folded = unicodedata.normalize("NFKC", text)
     earlier, later = bool(_EARLIER.search(folded)), bool(_LATER.search(folded))
+    if _COMPARE.search(folded):
+        return None
     return None if earlier == later else years[0] if earlier else years[-1]
 
 
@@ -81,7 +85,7 @@ def asked_years(text: str, change: bool, years: Sequence[str]) -> tuple[str, ...
     """The survey years a question means: both for a change, else the one it names, else the latest."""
     folded = unicodedata.normalize("NFKC", text)
     earlier, later = bool(_EARLIER.search(folded)), bool(_LATER.search(folded))
-    if change or (earlier and later):
+    if change or (earlier and later) or (earlier and _COMPARE.search(folded)):
         return tuple(years)
     return (years[0],) if earlier else (years[-1],)
 
@@ -100,6 +104,12 @@ def rank_in(corpus: Corpus, table_id: str, year: str, label: str) -> int | None:
     """A row's rank in one year's table (None where that year lacks it)."""
     row = _row(table_of(corpus, table_id), year, label)
     return row.rank if row is not None else None
+
+
+def label_at(corpus: Corpus, table_id: str, year: str, rank: int) -> str | None:
+    """The row at a rank in one year's table."""
+    rows = next(y.rows for y in table_of(corpus, table_id).years if y.year == year)
+    return next((r.label for r in rows if r.rank == rank), None)
 
 
 def fact(corpus: Corpus, table_id: str, year: str, row: PercentRow, by_rank: bool = False) -> SurveyFact:

@@ -15,6 +15,7 @@ from bot.answers.survey import (
     asked_rank,
     asked_years,
     context_facts,
+    label_at,
     named_year,
     rank_in,
 )
@@ -86,6 +87,9 @@ def read_survey_question(
     if ask == "change" and rank is not None and row is None and asked_years(text, False, years) == years[:1]:
         ask = "rank"  # "what was number one the year before?": that year's position, not a change
     asked = asked_years(text, ask == "change", years)
+    if ask == "change" and rank is not None and row is None and len(asked) > 1:
+        # 「2つ目は前の年と比べてどう？」: the row at that position now, over both years
+        row, rank = label_at(corpus, table, asked[-1], rank), None
     if rank is None and _NEXT.search(text) and ask != "change":
         # 「原材料高騰の次に来てたのは？」: the position after the row named
         named = row or rows.match(table, text, vector, False, words_only) or rows.mentioned(table, text)
@@ -123,7 +127,17 @@ def about_shown_row(question: SurveyQuestion, shown: SurveyFact, year: str | Non
     positional = question.ask in ("change", "top", "list")
     if shown.by_rank and shown.rank is not None and year is not None and year != shown.year and positional:
         return replace(question, ask="rank", rank=shown.rank, years=(year,))
-    return replace(question, row=shown.label) if question.ask in ("change", "share", "rank") else question
+    if not shown.by_rank and question.ask == "list":
+        # 「前の年の数字も教えて」 after one row's figure: that row's figure, not the year's list
+        # (「一番多いのは？」, a top, asks the ranking)
+        question = replace(question, ask="share")
+    if question.ask not in ("change", "share", "rank"):
+        return question
+    if question.years and question.years[-1] != shown.year and len(question.years) == 1:
+        # another year of the row shown: beside the year shown, as a change
+        years = tuple(sorted({*question.years, shown.year}))
+        return replace(question, row=shown.label, ask="change", years=years)
+    return replace(question, row=shown.label)
 
 
 TABLE_SURE = 0.5  # the table model more likely right than not: a question's own table
