@@ -169,35 +169,22 @@ class Recommender:
         """What the message asks; ``encoded`` is its :meth:`encode`, where the caller has it;
         ``after_answer``: whether an earlier answer showed something it can follow up on."""
         vector, clause_vectors = encoded or self.encode(message)
-        cal = self.calibration
+        cal, lang = self.calibration, message.lang
         return read_kinds(
-            message,
-            vector,
-            clause_vectors,
-            tokens,
-            self.models.types,
-            cal.declines(message.lang),
-            cal.content_floor(message.lang),
-            self._topic,
-            cal.topic_min,
-            after_answer,
-        )
+            message, vector, clause_vectors, tokens, self.models.types, cal.declines(lang),
+            cal.content_floor(lang), self._topic, cal.topic_min, after_answer,
+        )  # fmt: skip
 
     def _topic(self, vector: np.ndarray, words: Sequence[str]) -> float:
         """How sure the direction model is that a text is about one direction."""
         return self.models.directions.ranked(vector, words)[0][1]
 
     def _retrieve(self, text: str, vector: np.ndarray) -> Retrieval:
-        mode = self.settings.retriever
+        mode, dense = self.settings.retriever, vector.tolist()
         return retrieve(
-            vector.tolist() if mode != "bm25" else None,
-            text,
-            self.chunks,
-            self.dense_search,
-            self.keyword,
-            self.settings.top_chunks,
-            mode,
-        )
+            dense if mode != "bm25" else None, text, self.chunks, self.dense_search, self.keyword,
+            self.settings.top_chunks, mode,
+        )  # fmt: skip
 
     def evidence(self, message: Message, reading: Reading) -> ProblemEvidence:
         """What the problem decisions read (bot.answers.problem_question); retrieval is asked
@@ -287,13 +274,15 @@ class Recommender:
         draft = Draft(message.lang, self.corpus, self.passages)
         if previous.type == "survey":
             return self._survey(draft, message, reading, followup.shown_fact(previous))
-        part = self.models.parts.ranked(reading.vector, reading.tokens)[0][0]
-        if previous.type == "structure" and (not previous.primary or part in ITEM_PARTS):
+        parts = self.models.parts.ranked(reading.vector, reading.tokens)
+        if previous.type == "structure" and (not previous.primary or parts[0][0] in ITEM_PARTS):
             # 「そこの取組の方向性は？」 after its 課題, 「そこで委員は何て？」 after its directions
             return self._structure(draft, message, reading, [], previous)
         if previous.type == "case":
             return self._case(draft, message, reading, previous, follows=True)
         intent = intent or self.models.intents.ranked(reading.vector, reading.tokens)[0][0]  # not ranked yet
+        if followup.asks_linked_part(parts, intent, previous):  # 「この件、委員は何て？」
+            return self._structure(draft, message, reading, followup.shown_directions(previous), None)
         focus = followup.focus_of(self.models.directions.ranked(reading.vector, reading.tokens), previous)
         position = followup.asked_position(message.search)
         return followup.answer_followup(draft, message.text, intent, position, previous, focus)

@@ -44,3 +44,14 @@ def test_after_an_answer_a_message_only_weakly_off_topic_follows_it_up() -> None
     assert sure.kind == "out_of_scope"  # "and the tax on that?" is still declined
     alone = in_context("out_of_scope", None, never, never, never, 0.8, weak_decline=True)
     assert alone.kind == "out_of_scope"
+
+
+def test_what_the_committee_said_after_a_problem_answer_asks_the_shown_directions_remarks() -> None:
+    from bot.answers.followup import asks_linked_part
+
+    remarks = [("remarks", 0.9), ("open_questions", 0.05)]
+    assert asks_linked_part(remarks, "detail", _shown())
+    assert not asks_linked_part(remarks, "programs", _shown())  # 「それに使える支援策は？」
+    assert not asks_linked_part([("remarks", 0.3), ("open_questions", 0.3)], "detail", _shown())
+    nothing = Answer("q", "ja", True, type="problem")
+    assert not asks_linked_part(remarks, "detail", nothing)  # no direction shown to ask about

@@ -178,3 +178,21 @@ def test_after_a_structure_answer_a_question_naming_no_strategy_means_its_strate
 
 def test_the_nth_strategy_is_named_by_its_position() -> None:
     assert asked_strategy("3つ目の戦略って、どんな方向で進めるの？") == "Ⅲ"
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_remarks_on_a_topic_lead_with_the_ones_linked_to_its_direction(lang: str) -> None:
+    telework = "企業の戦略としてのテレワークを推進"
+    remarks = [("remarks", 0.9), ("issues", 0.05)]
+    q = read_structure_question(CORPUS, "在宅勤務が根付かない件、委員の意見は？", remarks, [(telework, 0.8)])
+    assert (q.strategy, q.located) == ("Ⅴ", telework)
+    a = answer_structure(draft(lang), "q", q)
+    assert [d.title for d in a.directions[: a.primary]] == [telework]
+    links = CORPUS.aids.remark_links["Ⅴ"]
+    s = DOC.strategy("Ⅴ")
+    linked = [t for i, t in enumerate(s.remarks) if telework in links[i]]
+    unlinked = [t for i, t in enumerate(s.remarks) if telework not in links[i]]
+    assert linked and all(t in a.lead for t in linked) and not any(t in a.lead for t in unlinked)
+    # the same question after a problem answer: the shown direction's remarks
+    after = read_structure_question(CORPUS, "この件、委員からは何か？", remarks, [], [telework])
+    assert after.located == telework

@@ -183,6 +183,21 @@ def _detail_of(d: Draft, directions: list[str], programs: list[str], said: str) 
     return lead, programs
 
 
+PART_SURE = 0.5  # the part model more likely right than not
+
+
+def asks_linked_part(parts: Sequence[tuple[str, float]], intent: str, prev: Answer) -> bool:
+    """「この件、委員からは何か意見出てる？」 after a problem answer: the 委員発言 (or 課題) of the
+    shown direction, a structure answer, rather than the direction's details in general."""
+    part, p = parts[0] if parts else ("", 0.0)
+    return (
+        part in ("issues", "remarks")
+        and p >= PART_SURE
+        and intent in ("detail", "other")
+        and bool(shown_directions(prev))
+    )
+
+
 def answer_followup(
     d: Draft, query: str, intent: str, position: int | None, prev: Answer, focus: str | None = None
 ) -> Answer:

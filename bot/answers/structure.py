@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.answers.structure_question import PER_STRATEGY, StructureQuestion, part_texts
+from bot.answers.structure_question import LINKED_PARTS, PER_STRATEGY, StructureQuestion, part_texts
 from bot.compose import Draft
 from bot.matches import direction_match
 from bot.models import Answer, Item
@@ -49,6 +49,16 @@ def _per_strategy(d: Draft, q: StructureQuestion) -> str:
         gloss = d.corpus.gloss(q.located)
         return d.w.say("structure.lead_located", direction=q.located, direction_en=gloss, **named)
     texts = part_texts(s, q.part)
+    linked = _linked(d, s, q) if q.item is None else []
+    if linked:  # 「女性の起業の壁について委員は？」: the remarks on that topic's direction
+        return d.w.say(
+            "structure.lead_linked",
+            strategy=d.strategy(s.numeral),
+            part=d.w.say(f"structure.parts.{q.part}"),
+            direction=q.located,
+            direction_en=d.corpus.gloss(q.located or ""),
+            items=_lead_items(d, linked),
+        )
     if q.item is not None:  # the one item asked, by its position or its words
         part = d.w.say(f"structure.parts.{q.part}")
         return d.w.say(
@@ -61,6 +71,15 @@ def _per_strategy(d: Draft, q: StructureQuestion) -> str:
     return d.w.say(
         f"structure.lead_{q.part}", strategy=d.strategy(s.numeral), n=len(texts), items=_lead_items(d, texts)
     )
+
+
+def _linked(d: Draft, s: Strategy, q: StructureQuestion) -> list[str]:
+    """The strategy's 課題 or 委員発言 that the project links to the direction asked about."""
+    if q.located is None or q.part not in LINKED_PARTS:
+        return []
+    links = d.corpus.aids.issue_links if q.part == "issues" else d.corpus.aids.remark_links
+    per_item = links.get(s.numeral, [])
+    return [t for i, t in enumerate(part_texts(s, q.part)) if i < len(per_item) and q.located in per_item[i]]
 
 
 def _lead_items(d: Draft, texts: Sequence[str]) -> str:
@@ -82,6 +101,8 @@ def answer_structure(d: Draft, query: str, q: StructureQuestion) -> Answer:
         lead = _per_strategy(d, q)
         if q.part == "directions" and q.strategy:
             presented = [q.located] if q.located else [x.title for x in doc.strategy(q.strategy).directions]
+        elif q.part in LINKED_PARTS and q.located:
+            presented = [q.located]  # the topic asked about: the direction its 課題 or 委員発言 serve
     elif q.part == "direction_items" and q.direction:
         s = doc.strategy_of(q.direction)
         x = next(x for x in s.directions if x.title == q.direction)

@@ -42,6 +42,8 @@ _STRATEGY = re.compile(  # read after NFKC
 )
 PER_STRATEGY = ("directions", "issues", "remarks", "vision", "new_movements")
 ITEM_PARTS = ("issues", "remarks", "vision", "new_movements")
+# parts whose items the project links to directions (aids.yaml): a topic asked finds its items
+LINKED_PARTS = ("issues", "remarks")
 STRATEGY_WORDS = frozenset({"戦略", "strategy", "strategies", "sme", "smes"})
 LIGHT_WORDS = frozenset({"有る", "為る", "成る", "居る", "向ける", "出来る"})  # say nothing of a topic
 CONFIDENT = 0.4  # the direction model's probability that lets it name the strategy meant
@@ -137,12 +139,12 @@ def read_structure_question(
     if numeral is None and part in PER_STRATEGY:
         if direction is not None:
             numeral = corpus.document.strategy_of(direction).numeral
-            located = direction if part == "directions" else None
+            located = direction if part in ("directions", *LINKED_PARTS) else None
         elif titled is not None:  # 「成長戦略の戦略」, 「人材と働き方の戦略」: named by its title
             numeral = titled
         elif shown:  # 「そこについて委員は何と？」 after an answer: the strategy it showed
             numeral = corpus.document.strategy_of(shown[0]).numeral
-            located = shown[0] if part == "directions" else None
+            located = shown[0] if part in ("directions", *LINKED_PARTS) else None
         elif shown_strategy is not None:
             numeral = shown_strategy
         else:
