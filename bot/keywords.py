@@ -133,11 +133,13 @@ JOINING_PARTICLES = frozenset({"し", "が", "けど", "けれど", "けれど�
 def clause_joints(text: str) -> list[int]:
     """Offsets just after each particle that joins two statements — a conjunctive し or an
     adversative が/けど (Sudachi tells the し of 厳しいし from that of 美味しい, the が of
-    「したいんですが」 from that of 「人が」) — and after 「〜のと」 listing two wishes
-    (「海外の客取りたいのと古い機械も替えたいのと」)."""
+    「したいんですが」 from that of 「人が」) — after 「〜のと」 listing two wishes
+    (「海外の客取りたいのと古い機械も替えたいのと」), and after a listing 「と、」."""
     out = []
     morphemes = list(_tokenizer().tokenize(text))
-    for before, m in zip([None, *morphemes], morphemes, strict=False):
+    for i, m in enumerate(morphemes):
+        before = morphemes[i - 1] if i > 0 else None
+        after = morphemes[i + 1] if i + 1 < len(morphemes) else None
         pos = m.part_of_speech()[:2]
         joins = pos == ("助詞", "接続助詞") and m.surface() in JOINING_PARTICLES
         lists = (  # the と after a nominalizing の
@@ -149,6 +151,9 @@ def clause_joints(text: str) -> list[int]:
         )
         if joins or lists:
             out.append(m.end())
+        elif m.surface() == "と" and pos == ("助詞", "格助詞") and after and after.surface() in ("、", ","):
+            # 「〜って気持ちと、父の引退が…」: two things listed; not the conditional と of 「〜だと、」
+            out.append(after.end())
     return out
 
 

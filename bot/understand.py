@@ -24,7 +24,7 @@ _BOUNDARY = re.compile(
     r"|\s*[／/|]\s*"  # slashes between parts
     r"|\s*[①-⑩]\s*|(?:^|\s)\(?\d[.)．）]\s+"  # list markers
     r"|\s*[（【]|[）】]\s*"  # a bracketed aside says something apart
-    r"|(?<=[しどがと])[、,]\s*"  # 「〜し、」「〜けど、」「〜が、」「〜のと、」「〜って気持ちと、」
+    r"|(?<=[しどが])[、,]\s*|(?<=のと)[、,]\s*"  # 「〜し、」「〜けど、」「〜が、」「〜のと、」
     r"|,\s*(?:and|but|also|plus|then)\s+|\s+and\s+(?=(?:also\s+)?(?:we|i|our|my|they|it)\b)"
     r"|[:：]\s+",  # "…, then answer: how do I …" — what follows a colon is said apart
     re.I,

@@ -70,6 +70,8 @@ def test_a_romaji_message_is_answered_in_japanese_and_searched_in_kana() -> None
         ("デジタル化を進めたいんですがサイバー攻撃も心配", 2),  # 〜が with no comma
         ("海外の客を取りたいのと古い機械を入れ替えたいのと", 2),  # 〜のと…のと
         ("銀行が貸してくれない", 1),  # the が of a subject joins nothing
+        ("新しい商品を作りたいって気持ちと、父の引退後の株の引き継ぎ", 2),  # a listing 「と、」
+        ("アンケートだと、社長たちの悩みの上位3つは？", 1),  # the conditional 「だと、」 lists nothing
     ],
 )
 def test_clauses(text: str, parts: int) -> None:
