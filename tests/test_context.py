@@ -55,3 +55,10 @@ def test_what_the_committee_said_after_a_problem_answer_asks_the_shown_direction
     assert not asks_linked_part([("remarks", 0.3), ("open_questions", 0.3)], "detail", _shown())
     nothing = Answer("q", "ja", True, type="problem")
     assert not asks_linked_part(remarks, "detail", nothing)  # no direction shown to ask about
+
+
+def test_pointing_words_refer_back() -> None:
+    from bot.answers.followup import points_back
+
+    assert points_back("それって何位？") and points_back("how did that change?")
+    assert not points_back("お金の工面って何位？") and not points_back("what about loans?")

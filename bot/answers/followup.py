@@ -24,6 +24,13 @@ _NTH = re.compile(
     re.I,
 )
 _CIRCLED = "①②③④⑤"
+# words that point back at what was said (Japanese こそあ demonstratives, English pronouns)
+_POINTING = re.compile(r"そ[れのこ]|こ[れのこ]|あ[れの]|\b(?:it|that|this|those|these|them)\b", re.I)
+
+
+def points_back(text: str) -> bool:
+    """The message points at what was shown (「それって何位？」, "how did that change?")."""
+    return bool(_POINTING.search(text))
 
 
 def asked_position(text: str) -> int | None:
