@@ -131,3 +131,12 @@ def test_a_number_asked_of_a_programs_one_company_is_answered_from_its_passages(
     )
     assert [c.company for c in companies] == [doctor.company]
     assert quote is not None and "８０３" in quote[0]
+
+
+def test_a_number_asked_quotes_the_sentence_that_gives_one() -> None:
+    from bot.answers.case_question import asked_number, best_sentence
+
+    passage = "術具メーカー。２０１６年より海外へ参入、販売実績は現在４０カ国以上。一気通貫で対応"
+    countries = best_sentence(passage, set(), asked_number("How many countries do they sell to?"))
+    assert "４０カ国" in countries
+    assert best_sentence(passage, set()) == "術具メーカー"  # nothing asked: the first

@@ -94,10 +94,16 @@ def asked_words(case: Case, reading: Reading) -> set[str]:
     return set(reading.tokens) - set(tokens(case.company)) - set(tokens(case.ward))
 
 
-def best_sentence(passage: str, words: set[str]) -> str:
+def best_sentence(passage: str, words: set[str], number: re.Pattern[str] | None = None) -> str:
     """The passage's sentence sharing most of the asked words (the first on a tie): the one
-    the lead quotes (「海外に出始めたのは何年？」 → 「２０１６年より海外市場へ参入…」)."""
-    return max(sentences(passage), key=lambda t: len(words & set(tokens(t))))
+    the lead quotes (「海外に出始めたのは何年？」 → 「２０１６年より海外市場へ参入…」). With a
+    ``number`` asked, a sentence that gives one comes first ("how many countries?")."""
+
+    def score(t: str) -> tuple[bool, int]:
+        gives = number is not None and bool(number.search(unicodedata.normalize("NFKC", t)))
+        return gives, len(words & set(tokens(t)))
+
+    return max(sentences(passage), key=score)
 
 
 def best_passage(
@@ -202,4 +208,4 @@ def read_case_question(
     words = asked_words(companies[0], reading)
     sure = p_aspect >= ASPECT_SURE
     passage = best_passage(companies[0], reading, aspect, vectors, sure, words, number)
-    return aspect, companies, programs, (passage, best_sentence(passage, words)) if passage else None
+    return aspect, companies, programs, (passage, best_sentence(passage, words, number)) if passage else None
