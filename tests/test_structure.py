@@ -163,6 +163,9 @@ def test_one_item_asked_by_its_position_or_its_words_leads_the_answer() -> None:
     item = next(i for i, t in enumerate(DOC.strategy("Ⅳ").vision_directions) if "多摩" in t)
     assert (tama.strategy, tama.item) == ("Ⅳ", item)
     assert read_structure_question(CORPUS, "ビジョンって何が書いてある？", vision, []).item is None
+    # a range names the list, not its first item
+    assert read_structure_question(CORPUS, "戦略Ⅱのビジョンの①〜⑤をならべて", vision, []).item is None
+    assert read_structure_question(CORPUS, "戦略Ⅱのビジョンの①から⑤は？", vision, []).item is None
 
 
 def test_after_a_structure_answer_a_question_naming_no_strategy_means_its_strategy() -> None:

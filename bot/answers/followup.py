@@ -24,6 +24,7 @@ _NTH = re.compile(
     re.I,
 )
 _CIRCLED = "①②③④⑤"
+_RANGE = re.compile(r"[〜~～\-ー－]|から|まで|\bto\b|through", re.I)
 # words that point back at what was said (Japanese こそあ demonstratives, English pronouns)
 _POINTING = re.compile(r"そ[れのこ]|こ[れのこ]|あ[れの]|\b(?:it|that|this|those|these|them)\b", re.I)
 
@@ -34,7 +35,10 @@ def points_back(text: str) -> bool:
 
 
 def asked_position(text: str) -> int | None:
-    """1-based position a follow-up points at; -1 for the last one."""
+    """1-based position a follow-up points at; -1 for the last one. A range (「①〜⑤」,
+    「1つ目から3つ目」) points at no one item."""
+    if len(_NTH.findall(text)) > 1 and _RANGE.search(text):
+        return None
     circled = _NTH.search(text)  # ① is 1 after NFKC, which is no position
     if circled and circled.group(4):
         return _CIRCLED.index(circled.group(4)) + 1
