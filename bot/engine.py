@@ -21,11 +21,11 @@ from bot.answers import followup
 from bot.answers.case_question import names_a_case, read_case_question
 from bot.answers.cases import answer_case
 from bot.answers.decline import ask_back, decline_instruction, decline_markup, decline_topic
-from bot.answers.entities import Entity
+from bot.answers.entities import Entity, named
 from bot.answers.problem import Uncovered, answer_problem
 from bot.answers.problem_question import read_problem
 from bot.answers.structure import answer_structure
-from bot.answers.structure_question import ITEM_PARTS, read_structure_question
+from bot.answers.structure_question import ITEM_PARTS, program_placed, read_structure_question
 from bot.answers.survey import answer_survey
 from bot.answers.survey_question import about_shown, read_survey_question, tables_meant
 from bot.answers.survey_rows import RowMatcher
@@ -246,6 +246,8 @@ class Recommender:
         whose one strategy a question naming none means."""
         m, vector, words = self.models, reading.vector, reading.tokens
         parts, directions = m.parts.ranked(vector, words), m.directions.ranked(vector, words)
+        if program := program_placed(parts, named(message.search, self.entities)):  # 「〜事業はどの戦略？」
+            return answer_case(draft, message.text, "direction", [], [program], None)
         strategy = followup.shown_strategy(previous, self.corpus) if previous is not None else None
         question = read_structure_question(self.corpus, message.search, parts, directions, shown, strategy)
         return answer_structure(draft, message.text, question)

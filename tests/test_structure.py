@@ -199,3 +199,15 @@ def test_remarks_on_a_topic_lead_with_the_ones_linked_to_its_direction(lang: str
     # the same question after a problem answer: the shown direction's remarks
     after = read_structure_question(CORPUS, "この件、委員からは何か？", remarks, [], [telework])
     assert after.located == telework
+
+
+def test_where_a_named_program_belongs_is_a_case_answer() -> None:
+    from bot.answers.entities import entities, named
+    from bot.answers.structure_question import program_placed
+
+    known = entities(CORPUS)
+    where = [("strategies", 0.6), ("directions", 0.2)]
+    asked = named("ニューマーケット開拓支援事業ってどの戦略？", known)
+    assert program_placed(where, asked) == "ニューマーケット開拓支援事業"
+    assert program_placed([("remarks", 0.8)], asked) is None  # 委員発言 is the document's own
+    assert program_placed(where, named("戦略Ⅱの方向性は？", known)) is None

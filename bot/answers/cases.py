@@ -83,6 +83,7 @@ def _program_lead(d: Draft, aspect: str, name: str) -> str:
             program=d.program(name),
             direction=link,
             direction_en=corpus.gloss(link),
+            strategy=d.strategy(corpus.document.strategy_of(link).numeral),
             companies=users,
         )
     return w.say("case.lead_who_used", program=d.program(name), companies=users)

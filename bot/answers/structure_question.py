@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from bot.answers.distinct import distinct_match
+from bot.answers.entities import Entity
 from bot.answers.followup import asked_position
 from bot.keywords import tokens
 from corpus.load import Corpus
@@ -94,6 +95,19 @@ def _topic_words(text: str) -> frozenset[str]:
     """A text's words that can name a topic: not one character (the 方 of 働き方 is the ほう of
     「成長戦略のほう」) and not a light verb (ある, する)."""
     return frozenset(w for w in tokens(text) if len(w) > 1 and w not in LIGHT_WORDS)
+
+
+WHERE_PARTS = ("strategies", "directions", "direction_items")
+
+
+def program_placed(parts: Sequence[tuple[str, float]], named: Sequence[Entity]) -> str | None:
+    """The program a "where does it belong" question names (「ニューマーケット開拓支援事業って
+    どの戦略？」): the document places programs only through its cases, so it is a case
+    question's answer (which direction the project links it to, and who used it)."""
+    programs = [e.name for e in named if e.kind == "program"]
+    if len(programs) != 1 or not parts or parts[0][0] not in WHERE_PARTS:
+        return None
+    return programs[0]
 
 
 def likely_strategy(corpus: Corpus, directions: Sequence[tuple[str, float]]) -> str | None:
