@@ -31,16 +31,22 @@ def in_context(
     topic: Callable[[], float],
     topic_min: float,
     weak_decline: bool = False,
+    show_min: float = 0.0,
 ) -> InContext:
     """``intent``, ``names_a_case`` and ``topic`` read the message (the follow-up intent
     model; whether it names or describes a company; the direction model's confidence); each
     is called only when the decision needs it. ``weak_decline``: the message was read as out
-    of scope, but only a little more likely than not."""
+    of scope, but only a little more likely than not; ``show_min``: below it, no direction
+    fits a problem well."""
     shown = shown_directions(previous) if previous and previous.type in ("problem", "structure") else []
     if previous is not None and (kind == "filler" or (kind == "out_of_scope" and weak_decline)):
         # 「何か使える支援ある？」, or 「万一やられたときの備えは？」 after an answer on a break-in:
         # about what it showed
         return InContext("followup", intent(), shown)
+    if kind == "problem" and previous is not None and previous.type == "case" and topic() < show_min:
+        # 「ペンのイベントもやってるらしいけど、名前なんだっけ？」 after a company's answer: no
+        # direction fits it as a problem, so it asks more about that company
+        return InContext("followup", None, shown)
     if kind == "case" and shown and not names_a_case():
         return InContext("followup", "cases", shown)  # "did anyone actually use that?"
     if kind == "filler" and topic() >= topic_min:

@@ -139,6 +139,7 @@ class Recommender:
             lambda: self._topic(vector, words),
             self.calibration.topic_min,
             reading.barely_off_topic,
+            self.calibration.show_min,
         )
         kind, shown = context.kind, context.shown
         if kind == "followup" and previous is not None:

@@ -62,3 +62,12 @@ def test_pointing_words_refer_back() -> None:
 
     assert points_back("それって何位？") and points_back("how did that change?")
     assert not points_back("お金の工面って何位？") and not points_back("what about loans?")
+
+
+def test_after_a_company_answer_a_problem_nothing_fits_asks_more_about_the_company() -> None:
+    case = Answer("日興エボナイトってどんな会社？", "ja", True, type="case")
+    vague = in_context("problem", case, never, never, lambda: 0.2, 0.8, show_min=0.35)
+    assert vague.kind == "followup"  # 「ペンのイベントもやってるらしいけど、名前は？」
+    clear = in_context("problem", case, never, never, lambda: 0.6, 0.8, show_min=0.35)
+    assert clear.kind == "problem"  # 「うちも海外に売りたい」: a problem of the owner's own
+    assert in_context("problem", _shown(), never, never, lambda: 0.2, 0.8, show_min=0.35).kind == "problem"
