@@ -22,7 +22,19 @@ ANOTHER_WORDS = frozenset({"他", "外", "別", "another", "other", "else"})  # 
 # words for "a program" itself: 「河政工業が使った支援は？」 asks for all of them, not the one
 # action whose passage says マッチング支援
 PROGRAM_WORDS = frozenset(
-    {"支援", "事業", "助成", "助成金", "補助", "補助金", "制度", "サポート", "プログラム"}
+    {
+        "支援",
+        "事業",
+        "助成",
+        "助成金",
+        "補助",
+        "補助金",
+        "制度",
+        "サポート",
+        "プログラム",
+        "program",
+        "programs",
+    }
 )
 _ASKS_YEAR = re.compile(r"何\s*年(?!間|度)|いつ|\bwhen\b|what year|which year", re.I)
 _ASKS_AMOUNT = re.compile(
@@ -173,6 +185,11 @@ def read_case_question(
     found = named(f"{about} {text}", known, places=True)
     companies = [c for e in found if e.kind == "company" for c in doc.cases if c.company == e.name]
     programs = [e.name for e in found if e.kind == "program"]
+    used = {u for c in doc.cases if c.company in exclude for u in c.programs}
+    if not found and len(used) == 1 and PROGRAM_WORDS & nouns(text):
+        # 「そこが使ったプログラム、ほかにも使った会社は？」 after one company that used one program:
+        # all who used it (the document may show no other)
+        return "who_used", [], list(used), None
     if not found and aspect != "list":
         # described, not named ("商社OBに相談できる事業", "the Vietnam factory company"): the
         # model learned from case questions, else the company of the closest passage
