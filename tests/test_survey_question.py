@@ -160,6 +160,15 @@ def test_a_position_asked_names_no_row_even_beside_one() -> None:
 def test_the_position_after_a_named_row_is_asked_by_next() -> None:
     q = _read("令和5年度の経営課題で、原材料の値上がりの次に来てたのは？", ["management_issues"], "list")
     assert (q.ask, q.rank, q.row) == ("rank", 4, None)  # 原油・原材料等の価格高騰への対応 is 3rd
+    english = _read(
+        "in the latest issues, what comes right after rising material costs?", ["management_issues"]
+    )
+    assert (english.ask, english.rank) == ("rank", 4)
+    # an "after" that opens a clause points at no position
+    opening = _read(
+        "After the price hikes, how many firms name material costs as an issue?", ["management_issues"]
+    )
+    assert opening.rank is None
 
 
 def test_after_a_position_was_shown_the_rank_asked_for_another_year_is_that_rows() -> None:

@@ -23,7 +23,12 @@ from bot.answers.survey_rows import LEXICAL_MIN, RowMatcher
 from bot.models import SurveyFact
 from corpus.load import Corpus
 
-_NEXT = re.compile(r"の次|次に|\bnext\b|\bafter\b|right below", re.I)  # the position after a row
+# the position after a row: 「〜の次」, "right after X", "what comes after X" — not an "after"
+# that opens a clause ("After COVID, how many want telework support?")
+_NEXT = re.compile(
+    r"の次|次に|\bnext\b|(?:right|just|comes?|came|ranked|ranks|is|was|'s)\s+(?:after|below)|\bbehind\b",
+    re.I,
+)
 
 
 def _group_of(corpus: Corpus, row: str | None, text: str, tokens: Callable[[str], list[str]]) -> str | None:
