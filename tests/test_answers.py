@@ -201,6 +201,7 @@ def test_followup_programs_of_the_shown_direction_or_none() -> None:
 def test_followup_picks_the_nth_shown_direction() -> None:
     a = answer_followup(draft(), "2つ目を詳しく", "detail", 2, _shown("適正取引の推進", "危機管理対策"))
     assert [d.title for d in a.directions[: a.primary]] == ["危機管理対策"]
+    assert a.type == "problem"  # more about the owner's second problem: still their consultation
     assert asked_position("2つ目について") == 2 and asked_position("the last one") == -1
     assert asked_position("もっと詳しく") is None
     assert asked_position("戦略Ⅳのビジョン、⑤は何？") == 5  # a circled number is a position too

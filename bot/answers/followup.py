@@ -237,9 +237,11 @@ def answer_followup(
         d.add("next_step", [d.line(step)])
     return d.finish(
         query,
-        # what a shown direction does is the document's own content; which programs or
-        # companies, the owner's problem and the cases
-        {"cases": "case", "survey": "survey", "programs": "problem"}.get(intent, "structure"),
+        # more about what was shown stays in that conversation: an owner's problem (「2つ目に
+        # ついて詳しく」) or the document's structure; programs are the owner's problem's
+        {"cases": "case", "survey": "survey", "programs": "problem"}.get(
+            intent, "structure" if prev.type == "structure" else "problem"
+        ),
         lead,
         directions=[direction_match(d.corpus, t, 1.0) for t in directions],
         programs=[program_match(d.corpus, p, 1.0) for p in presented],
