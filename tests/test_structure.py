@@ -211,3 +211,16 @@ def test_where_a_named_program_belongs_is_a_case_answer() -> None:
     assert program_placed(where, asked) == "ニューマーケット開拓支援事業"
     assert program_placed([("remarks", 0.8)], asked) is None  # 委員発言 is the document's own
     assert program_placed(where, named("戦略Ⅱの方向性は？", known)) is None
+
+
+def test_an_item_is_found_by_words_only_it_has_within_its_strategy() -> None:
+    issues = [("issues", 0.9)]
+    shops = "商店街や中小企業の活力向上"
+    q = read_structure_question(CORPUS, "商店街について、都が課題に挙げてるのは何？", issues, [(shops, 0.8)])
+    assert q.strategy == "Ⅳ" and "商店街" in DOC.strategy("Ⅳ").issues[q.item or 0] and q.item is not None
+    # after a problem answer, 「ビジョンの方だと、これに当たる項目は？」: the item sharing its words
+    vision = [("vision", 0.9)]
+    after = read_structure_question(CORPUS, "ビジョンの方だと、これに当たる項目はどれ？", vision, [], [shops])
+    assert after.item is not None and "商店街の活力向上" in DOC.strategy("Ⅳ").vision_directions[after.item]
+    # a strategy's list asked naming no item's own words stays a list
+    assert read_structure_question(CORPUS, "戦略Ⅳの課題は？", issues, []).item is None

@@ -171,6 +171,13 @@ def read_structure_question(
         position = asked_position(text)  # 「ビジョンの5番目は？」
         count = len(part_texts(corpus.document.strategy(numeral), part))
         item = position - 1 if position is not None and 0 < position <= count else None
+        if item is None:  # words only one of this strategy's items has (「商店街について、課題は？」)
+            item = found_in(corpus, numeral, part, text)
+        if item is None and part not in LINKED_PARTS:
+            # 「ビジョンの方だと、これに当たる項目は？」: the item sharing a shown direction's words
+            doc = corpus.document
+            abouts = [t for t in [direction, *shown] if t and doc.strategy_of(t).numeral == numeral]
+            item = next((i for t in abouts if (i := found_in(corpus, numeral, part, t)) is not None), None)
     return StructureQuestion(part, numeral, direction if part == "direction_items" else None, located, item)
 
 
@@ -179,6 +186,14 @@ def found_item(corpus: Corpus, part: str, text: str) -> tuple[str, int] | None:
     the question no other item has — 「多摩とか島の話はどの戦略？」 is Ⅳ's ④ — as (strategy, index)."""
     items = _item_words(tuple((s.numeral, part_texts(s, part)) for s in corpus.document.strategies))
     return distinct_match(_topic_words(text) - STRATEGY_WORDS, items)
+
+
+def found_in(corpus: Corpus, numeral: str, part: str, text: str) -> int | None:
+    """The one item of one strategy's part that shares a word with ``text`` no other of its
+    items has (0-based)."""
+    items = _item_words(((numeral, part_texts(corpus.document.strategy(numeral), part)),))
+    found = distinct_match(_topic_words(text) - STRATEGY_WORDS, items)
+    return found[1] if found is not None else None
 
 
 @lru_cache(maxsize=8)
