@@ -192,3 +192,17 @@ def test_a_position_compared_with_the_year_before_is_that_rows_change() -> None:
     # without a comparison, the earlier year alone: that year's position
     before = _read("前の年の2つ目は？", ["management_issues"], "change")
     assert (before.ask, before.rank, before.years) == ("rank", 2, ("令和４年度",))
+
+
+def test_a_position_of_the_list_shown_asked_for_another_year_is_that_rows_change() -> None:
+    shown = _shown("management_issues", "人材不足への対応", rank=1, by_rank=True)
+    ranked, asks = [("management_issues", 1.0)], [("share", 1.0)]
+    args = (CORPUS, "2番目のやつ、その前の年は何%だった？", VECTOR, ranked, asks, ROWS, shown)
+    q = read_survey_question(*args)
+    from bot.answers.survey import label_at
+
+    second = label_at(CORPUS, "management_issues", "令和５年度", 2)
+    assert (q.row, q.ask, q.years) == (second, "change", ("令和４年度", "令和５年度"))
+    # no pointing back: the earlier year's own position
+    plain = read_survey_question(CORPUS, "前の年の2位は？", VECTOR, ranked, asks, ROWS, shown)
+    assert (plain.rank, plain.row) == (2, None)

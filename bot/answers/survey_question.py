@@ -10,6 +10,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from bot.answers.followup import points_back
 from bot.answers.survey import (
     SurveyQuestion,
     asked_rank,
@@ -92,6 +93,11 @@ def read_survey_question(
     if ask == "change" and rank is not None and row is None and asked_years(text, False, years) == years[:1]:
         ask = "rank"  # "what was number one the year before?": that year's position, not a change
     asked = asked_years(text, ask == "change", years)
+    of_shown = shown is not None and shown.table == table and asked[-1] != shown.year
+    if of_shown and shown and rank is not None and row is None and points_back(text):
+        # 「2番目のやつ、その前の年は何%？」: that row of the list shown, in both years
+        row, rank, ask = label_at(corpus, table, shown.year, rank), None, "change"
+        asked = tuple(y for y in years if y in {*asked, shown.year})
     if ask == "change" and rank is not None and row is None and len(asked) > 1:
         # 「2つ目は前の年と比べてどう？」: the row at that position now, over both years
         row, rank = label_at(corpus, table, asked[-1], rank), None
