@@ -17,8 +17,8 @@ from bot.present import ProblemEvidence, Thresholds, decide
 
 GRID_WEIGHT = (0.0, 0.1, 0.2, 0.3, 0.4, 0.5)
 GRID_SHOW = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3)
-GRID_SECOND = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 1.01)
-GRID_CLAUSE = (0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 1.01)
+GRID_SECOND = (0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 1.01)
+GRID_CLAUSE = (0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 1.01)
 GRID_PROGRAM = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
 GRID_SUPPORT = (0.0, 0.02, 0.04, 0.06, 0.08, 0.1)
 GRID_DECLINE = tuple(round(0.2 + 0.05 * i, 2) for i in range(13))
