@@ -163,6 +163,39 @@ def names_a_case(models: Classifiers, known: tuple[Entity, ...], text: str, read
     return models.about.ranked(reading.vector, reading.tokens)[0][1] >= ABOUT_MIN
 
 
+def _described_thing(
+    corpus: Corpus,
+    models: Classifiers,
+    vectors: dict[str, np.ndarray],
+    words: Mapping[str, frozenset[str]],
+    text: str,
+    reading: Reading,
+    aspect: str,
+    nearest_hits: Callable[[], Sequence[Any]],
+    exclude: frozenset[str],
+) -> str:
+    """The company or program a question describes without naming it ("商社OBに相談できる
+    事業", "the Vietnam factory company"): the model learned from case questions, else the
+    company of the closest passage."""
+    doc = corpus.document
+    ranked = models.about.ranked(reading.vector, reading.tokens)
+    thing, p = ranked[0]
+    if exclude and aspect == "who_used" and p >= LEANS and thing not in {c.company for c in doc.cases}:
+        p = 1.0  # 「同じ助成を使った会社、ほかにもある？」: all who used that program
+    elif exclude:  # another company than those shown
+        thing = another_company(corpus, exclude, reading.vector, vectors, set(nouns(text)), words)
+        p = 1.0
+    if p < ABOUT_MIN:
+        # the model is unsure: of its three likeliest, the one the whole message (its story
+        # too) shares words with that no other has; else the nearest passage naming one of
+        # them (a company's page, or a program's) — retrieval alone misreads English
+        # descriptions of Japanese passages ("the company that makes fountain pens")
+        likely = [t for t, _ in ranked[:3]]
+        names = (h.chunk.case or (h.chunk.programs or ("",))[0] for h in nearest_hits())
+        thing = described(likely, set(nouns(text)), words) or next((n for n in names if n in likely), thing)
+    return thing
+
+
 def read_case_question(
     corpus: Corpus,
     models: Classifiers,
@@ -191,27 +224,7 @@ def read_case_question(
         # all who used it (the document may show no other)
         return "who_used", [], list(used), None
     if not found and aspect != "list":
-        # described, not named ("商社OBに相談できる事業", "the Vietnam factory company"): the
-        # model learned from case questions, else the company of the closest passage
-        ranked = models.about.ranked(reading.vector, reading.tokens)
-        thing, p = ranked[0]
-        if exclude and aspect == "who_used" and p >= LEANS and thing not in {c.company for c in doc.cases}:
-            p = 1.0  # 「同じ助成を使った会社、ほかにもある？」: all who used that program
-        elif exclude:  # another company than those shown
-            thing, p = (
-                another_company(corpus, exclude, reading.vector, vectors, set(nouns(text)), words),
-                1.0,
-            )
-        if p < ABOUT_MIN:
-            # the model is unsure: of its three likeliest, the one the whole message (its story
-            # too) shares words with that no other has; else the nearest passage naming one of
-            # them (a company's page, or a program's) — retrieval alone misreads English
-            # descriptions of Japanese passages ("the company that makes fountain pens")
-            likely = [t for t, _ in ranked[:3]]
-            names = (h.chunk.case or (h.chunk.programs or ("",))[0] for h in nearest_hits())
-            thing = described(likely, set(nouns(text)), words) or next(
-                (n for n in names if n in likely), thing
-            )
+        thing = _described_thing(corpus, models, vectors, words, text, reading, aspect, nearest_hits, exclude)
         companies = [c for c in doc.cases if c.company == thing]
         programs = [thing] if not companies else []
     number = asked_number(text)

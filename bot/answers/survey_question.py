@@ -48,6 +48,27 @@ def _group_of(corpus: Corpus, row: str | None, text: str, tokens: Callable[[str]
     return None
 
 
+def _table_named(text: str, vector: np.ndarray, tables: Sequence[tuple[str, float]], rows: RowMatcher) -> str:
+    """The table model's best, unless the owner names a row of another likely table ("営業とか
+    売る力" is an issue, not a profile) with more than half of its words (half of 「東京都」 is
+    the 「都」 of 「都のアンケート」), and the question stands out no less for that row than for
+    any row of the likelier table (「人手が足りない」 is 人手不足 among the obstacles, but more
+    人材不足 among the issues); an owner's everyday word fits rows of several tables ("raise
+    money"): only the label's own words overrule the model."""
+    table = tables[0][0]
+    if rows.lexical(table, text)[1] >= LEXICAL_MIN:
+        return table
+    here = rows.standout(table, vector)[1]
+    return next(
+        (
+            t
+            for t, _ in tables[1:3]
+            if rows.lexical(t, text, everyday=False)[1] > LEXICAL_MIN and rows.standout(t, vector)[1] >= here
+        ),
+        table,
+    )
+
+
 def read_survey_question(
     corpus: Corpus,
     text: str,
@@ -61,24 +82,7 @@ def read_survey_question(
     """``shown``: the figure the survey answer before led with; ``words_only``: the message
     refers to an answer before (that figure, or the direction shown), so a row of its own must
     be named by its words: every question is nearest some row."""
-    table, ask = tables[0][0], asks[0][0]
-    if rows.lexical(table, text)[1] < LEXICAL_MIN:
-        # the owner names a row of another likely table ("営業とか売る力" is an issue, not a profile)
-        # with more than half of its words (half of 「東京都」 is the 「都」 of 「都のアンケート」), and
-        # the question stands out no less for that row than for any row of the likelier table
-        # (「人手が足りない」 is 人手不足 among the obstacles, but more 人材不足 among the issues);
-        # an owner's everyday word fits rows of several tables ("raise money"): only the label's
-        # own words overrule the model
-        here = rows.standout(table, vector)[1]
-        table = next(
-            (
-                t
-                for t, _ in tables[1:3]
-                if rows.lexical(t, text, everyday=False)[1] > LEXICAL_MIN
-                and rows.standout(t, vector)[1] >= here
-            ),
-            table,
-        )
+    table, ask = _table_named(text, vector, tables, rows), asks[0][0]
     if table in ("overview",):
         return SurveyQuestion(table, ask, ())
     rank = asked_rank(text)
