@@ -195,6 +195,12 @@ def _content(
             for c in clauses
         ]
         content = [c for c in clauses if c.label == "problem"]
+    labels = {c.label for c in clauses}
+    if not content and {"filler", "context"} <= labels:
+        # a situation told, then a general ask for help (「台湾に拠点を置く計画です。何から準備
+        # すれば？」, "Plan: replace our lathes. Any help with that?"): the ask is about it
+        clauses = [replace(c, label="problem") if c.label == "context" else c for c in clauses]
+        content = [c for c in clauses if c.label == "problem"]
     if content or any(c.label == "filler" for c in clauses):
         # beside a problem or a general ask for help, a clause only a little more out of scope
         # than not is part of the asking ("Does Tokyo help with that?", 「これってうちだけ？」),

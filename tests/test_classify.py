@@ -79,3 +79,14 @@ def test_a_question_closing_a_story_is_what_the_message_asks() -> None:
     # a question first, the story after it: by mass
     first = "同じ理由で止まってる会社って多い？手を動かせる人がいない。人手も足りない"
     assert _read(first, Scripted(dict(asked), dict(told), dict(told)), topic=0.3).kind == "problem"
+
+
+def test_a_situation_told_then_a_general_ask_is_a_problem() -> None:
+    told = {"context": 0.6, "problem": 0.3, "filler": 0.1}
+    ask = {"filler": 0.9, "problem": 0.1}
+    text = "来年、台湾に販売の拠点を置く計画です。何から準備すれば？"
+    got = _read(text, Scripted(told, ask), topic=0.3)
+    assert got.kind == "problem" and [c.label for c in got.clauses] == ["problem", "filler"]
+    # a general ask alone, or background alone, is still asked back
+    assert _read("何から準備すれば？", Scripted(dict(ask)), topic=0.3).kind == "filler"
+    assert _read("うちは佃煮の製造で社員20人です", Scripted(dict(told)), topic=0.3).kind == "filler"
