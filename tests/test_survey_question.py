@@ -48,6 +48,12 @@ def test_a_follow_up_naming_no_row_asks_about_the_row_shown() -> None:
     figures = SurveyQuestion("management_issues", "list", ("令和４年度",))
     again = about_shown_row(figures, _shown("management_issues", "人材不足への対応"))
     assert (again.row, again.ask, again.years) == ("人材不足への対応", "change", ("令和４年度", "令和５年度"))
+    # 「前の年の調査だと？」 read unsurely as any other ask: that row again; a sure top, the ranking
+    unsure = SurveyQuestion("management_issues", "period", ("令和４年度",))
+    assert about_shown_row(unsure, _shown("management_issues", "人材不足への対応"), sure=False).row == (
+        "人材不足への対応"
+    )
+    assert about_shown_row(top, _shown("management_issues", "人材不足への対応"), sure=True).row is None
 
 
 def test_after_a_position_was_shown_another_year_asks_that_years_position() -> None:

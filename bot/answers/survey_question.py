@@ -114,7 +114,9 @@ def read_survey_question(
         # a row's figure asked for the earlier year ("去年と比べてどう？") is shown beside the latest
         return SurveyQuestion(table, "change", years, row, rank)
     question = SurveyQuestion(table, ask, asked, row, rank)
-    return about_shown_row(question, shown, named_year(text, years)) if shown is not None else question
+    if shown is None:
+        return question
+    return about_shown_row(question, shown, named_year(text, years), asks[0][1] >= ASK_SURE)
 
 
 def about_shown(
@@ -131,10 +133,17 @@ def about_shown(
     return replace(question, table=f.table, row=f.label, ask=ask, years=question.years or (f.year,))
 
 
-def about_shown_row(question: SurveyQuestion, shown: SurveyFact, year: str | None = None) -> SurveyQuestion:
+ASK_SURE = 0.5  # the ask model more likely right than not
+
+
+def about_shown_row(
+    question: SurveyQuestion, shown: SurveyFact, year: str | None = None, sure: bool = True
+) -> SurveyQuestion:
     """A survey follow-up naming no row of its own (「それ、前の年は？」) asks about the row the
     answer before led with, in the same table — when it asks for a figure, not a ranking. When
-    that answer gave a position (「1位は？」), another ``year`` named asks that year's position."""
+    that answer gave a position (「1位は？」), another ``year`` named asks that year's position.
+    ``sure``: the ask model is sure of its reading; an unsure one after one row's figure
+    (「前の年の調査だと？」) asks that row again, a sure "top" (「一番多いのは？」) the ranking."""
     if question.row is not None or question.table != shown.table or question.rank is not None:
         return question  # a position asked ("what was number one the year before?") names no row
     # ... unless it asks a figure of it: 「令和5年度だとそれ何位？」「それ、前の年は何％？」 are the
@@ -142,7 +151,7 @@ def about_shown_row(question: SurveyQuestion, shown: SurveyFact, year: str | Non
     positional = question.ask in ("change", "top", "list")
     if shown.by_rank and shown.rank is not None and year is not None and year != shown.year and positional:
         return replace(question, ask="rank", rank=shown.rank, years=(year,))
-    if not shown.by_rank and question.ask == "list":
+    if not shown.by_rank and (question.ask == "list" or not sure):
         # 「前の年の数字も教えて」 after one row's figure: that row's figure, not the year's list
         # (「一番多いのは？」, a top, asks the ranking)
         question = replace(question, ask="share")
