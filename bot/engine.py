@@ -267,10 +267,11 @@ class Recommender:
         another = shown is not None and followup.asks_another(message.search)
         exclude = frozenset(followup.shown_companies(shown)) if shown is not None and another else frozenset()
         about = followup.case_about(shown) if shown is not None and follows and not another else ""
+        used = followup.shown_programs(shown) if shown is not None and another else []
         nearest = lambda: self._retrieve(message.search, reading.vector).hits[:NEAREST_HITS]  # noqa: E731
         question = read_case_question(
             self.corpus, self.models, self.entities, self.case_vectors, self.case_words,
-            message.search, reading, about, nearest, exclude,
+            message.search, reading, about, nearest, exclude, used,
         )  # fmt: skip
         return answer_case(draft, message.text, *question)
 

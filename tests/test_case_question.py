@@ -145,15 +145,18 @@ def test_a_number_asked_quotes_the_sentence_that_gives_one() -> None:
 def test_who_else_used_the_one_program_of_the_company_shown() -> None:
     reading = Reading("case", np.zeros(4, dtype=np.float32), (), ())
 
-    def ask(text: str, shown: str) -> tuple[str, list[str], list[str]]:
+    def ask(text: str, shown: str, programs_shown: tuple[str, ...] = ()) -> tuple[str, list[str], list[str]]:
         aspect, companies, programs, _ = read_case_question(
             CORPUS, _models([(NIKKO, 0.9)]), entities(CORPUS), {}, thing_words(CORPUS), text, reading, "",
-            lambda: [], frozenset({shown}),
+            lambda: [], frozenset({shown}), programs_shown,
         )  # fmt: skip
         return aspect, [c.company for c in companies], programs
 
     assert ask("ほかに同じ支援を使った会社は？", MEDERI) == ("who_used", [], [WOMEN])
     # a company that used three programs names no one program: another company is asked
     assert ask("ほかに同じ支援を使った会社は？", KAWAMASA)[1] != [KAWAMASA]
+    # the one program the answer before presented, though the company used three
+    equipment = "革新的事業展開設備投資支援事業"
+    assert ask("ほかに同じ支援を使った会社は？", KAWAMASA, (equipment,)) == ("who_used", [], [equipment])
     # no program spoken of: another company, not the program's users
     assert ask("ほかにも同じようなことしてる会社ある？", MEDERI)[0] == "programs_used"

@@ -207,9 +207,11 @@ def read_case_question(
     about: str,
     nearest_hits: Callable[[], Sequence[Any]],
     exclude: frozenset[str] = frozenset(),
+    shown_programs: Sequence[str] = (),
 ) -> tuple[str, list[Case], list[str], tuple[str, str] | None]:
     """(aspect, companies, programs, (the passage that answers, its sentence to quote)).
-    ``words``: ``thing_words``; ``exclude``: companies already shown, when another is asked for.
+    ``words``: ``thing_words``; ``exclude``: companies already shown, when another is asked for,
+    and ``shown_programs`` the programs that answer presented.
     ``about``: the earlier question a follow-up refers to; ``nearest_hits``: retrieval, called
     only when nothing names the company and the case-question model is unsure (its best guess
     stands when retrieval finds nothing)."""
@@ -218,7 +220,8 @@ def read_case_question(
     found = named(f"{about} {text}", known, places=True)
     companies = [c for e in found if e.kind == "company" for c in doc.cases if c.company == e.name]
     programs = [e.name for e in found if e.kind == "program"]
-    used = {u for c in doc.cases if c.company in exclude for u in c.programs}
+    used = set(shown_programs) if len(set(shown_programs)) == 1 else set()
+    used = used or {u for c in doc.cases if c.company in exclude for u in c.programs}
     if not found and len(used) == 1 and PROGRAM_WORDS & nouns(text):
         # 「そこが使ったプログラム、ほかにも使った会社は？」 after one company that used one program:
         # all who used it (the document may show no other)
