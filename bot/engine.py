@@ -264,6 +264,7 @@ class Recommender:
         """``previous``: a case answer before it — 「ほかに〜の会社は？」 means not the companies it
         showed; a follow-up on it (``follows``) is about them."""
         shown = previous if previous is not None and previous.type == "case" else None
+        follows = follows or (shown is not None and followup.points_back(message.search))  # "their sales?"
         another = shown is not None and followup.asks_another(message.search)
         exclude = frozenset(followup.shown_companies(shown)) if shown is not None and another else frozenset()
         about = followup.case_about(shown) if shown is not None and follows and not another else ""

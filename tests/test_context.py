@@ -61,6 +61,7 @@ def test_pointing_words_refer_back() -> None:
     from bot.answers.followup import points_back
 
     assert points_back("それって何位？") and points_back("how did that change?")
+    assert points_back("そこの成果は？") and points_back("how did their sales do?")
     assert not points_back("お金の工面って何位？") and not points_back("what about loans?")
 
 

@@ -26,7 +26,9 @@ _NTH = re.compile(
 _CIRCLED = "①②③④⑤"
 _RANGE = re.compile(r"[〜~～\-ー－]|から|まで|\bto\b|through", re.I)
 # words that point back at what was said (Japanese こそあ demonstratives, English pronouns)
-_POINTING = re.compile(r"そ[れのこ]|こ[れのこ]|あ[れの]|\b(?:it|that|this|those|these|them)\b", re.I)
+_POINTING = re.compile(
+    r"そ[れのこちっ]|こ[れのこち]|あ[れの]|\b(?:it|its|that|this|those|these|they|them|their)\b", re.I
+)
 
 
 def points_back(text: str) -> bool:
