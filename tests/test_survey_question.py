@@ -212,3 +212,10 @@ def test_a_position_of_the_list_shown_asked_for_another_year_is_that_rows_change
     # no pointing back: the earlier year's own position
     plain = read_survey_question(CORPUS, "前の年の2位は？", VECTOR, ranked, asks, ROWS, shown)
     assert (plain.rank, plain.row) == (2, None)
+
+
+def test_a_row_named_in_full_by_its_label_or_gloss() -> None:
+    assert ROWS.named_in_full("info_media", "Where do companies read about support? Website, flyers, what?")
+    assert ROWS.named_in_full("info_media", "ホームページで見る会社は何割？")
+    # some of a label's words, or an owner's everyday word, are not the row written out
+    assert not ROWS.named_in_full("obstacles", "人手が足りないって会社は何割？")

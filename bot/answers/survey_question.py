@@ -53,20 +53,19 @@ def _table_named(text: str, vector: np.ndarray, tables: Sequence[tuple[str, floa
     売る力" is an issue, not a profile) with more than half of its words (half of 「東京都」 is
     the 「都」 of 「都のアンケート」), and the question stands out no less for that row than for
     any row of the likelier table (「人手が足りない」 is 人手不足 among the obstacles, but more
-    人材不足 among the issues); an owner's everyday word fits rows of several tables ("raise
-    money"): only the label's own words overrule the model."""
+    人材不足 among the issues) — or names it in full by its label or gloss ("Website, flyers,
+    what?"); an owner's everyday word fits rows of several tables ("raise money"): only the
+    label's own words overrule the model."""
     table = tables[0][0]
     if rows.lexical(table, text)[1] >= LEXICAL_MIN:
         return table
     here = rows.standout(table, vector)[1]
-    return next(
-        (
-            t
-            for t, _ in tables[1:3]
-            if rows.lexical(t, text, everyday=False)[1] > LEXICAL_MIN and rows.standout(t, vector)[1] >= here
-        ),
-        table,
-    )
+
+    def names_a_row(t: str) -> bool:  # in full ("Website, flyers, what?"), or standing out no less
+        share = rows.lexical(t, text, everyday=False)[1]
+        return share > LEXICAL_MIN and (rows.named_in_full(t, text) or rows.standout(t, vector)[1] >= here)
+
+    return next((t for t, _ in tables[1:3] if names_a_row(t)), table)
 
 
 def read_survey_question(

@@ -116,6 +116,17 @@ class RowMatcher:
         ranked = self._ranked(table, text, everyday)
         return ranked[0] if ranked else (None, 0.0)
 
+    def named_in_full(self, table: str, text: str) -> bool:
+        """Whether the question writes out a row's whole label or all of its gloss's words
+        ("Website, flyers, what?") — not only some of its words, nor an everyday phrase."""
+        folded = unicodedata.normalize("NFKC", text).casefold()
+        words = {_singular(w) for w in self.tokens(text)}
+        for label in self.labels.get(table, ()):
+            gloss = self._own_words[label][1]
+            if unicodedata.normalize("NFKC", label).casefold() in folded or (gloss and gloss <= words):
+                return True
+        return False
+
     def mentioned(self, table: str, text: str) -> str | None:
         """The one label some of whose words the question has, more than any other's."""
         ranked = self._ranked(table, text)
