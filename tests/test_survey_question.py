@@ -63,6 +63,8 @@ def test_after_a_position_was_shown_another_year_asks_that_years_position() -> N
     before = about_shown_row(q, top, "令和４年度")
     assert (before.ask, before.rank, before.row, before.years) == ("rank", 1, None, ("令和４年度",))
     assert about_shown_row(q, top, None).row == "人材不足への対応"  # 「それ、増えてる？」: that row
+    # 「それ、前の年は何位だった？」 points back at the row shown, not at its position
+    assert about_shown_row(q, top, "令和４年度", refers=True).row == "人材不足への対応"
     named = _shown("management_issues", "人材不足への対応")  # the question before named the row
     assert about_shown_row(q, named, "令和４年度").row == "人材不足への対応"
 

@@ -115,7 +115,8 @@ def read_survey_question(
     question = SurveyQuestion(table, ask, asked, row, rank)
     if shown is None:
         return question
-    return about_shown_row(question, shown, named_year(text, years), asks[0][1] >= ASK_SURE)
+    sure = asks[0][1] >= ASK_SURE
+    return about_shown_row(question, shown, named_year(text, years), sure, points_back(text))
 
 
 def about_shown(
@@ -136,18 +137,23 @@ ASK_SURE = 0.5  # the ask model more likely right than not
 
 
 def about_shown_row(
-    question: SurveyQuestion, shown: SurveyFact, year: str | None = None, sure: bool = True
+    question: SurveyQuestion,
+    shown: SurveyFact,
+    year: str | None = None,
+    sure: bool = True,
+    refers: bool = False,
 ) -> SurveyQuestion:
     """A survey follow-up naming no row of its own (「それ、前の年は？」) asks about the row the
     answer before led with, in the same table — when it asks for a figure, not a ranking. When
     that answer gave a position (「1位は？」), another ``year`` named asks that year's position.
     ``sure``: the ask model is sure of its reading; an unsure one after one row's figure
-    (「前の年の調査だと？」) asks that row again, a sure "top" (「一番多いのは？」) the ranking."""
+    (「前の年の調査だと？」) asks that row again, a sure "top" (「一番多いのは？」) the ranking;
+    ``refers``: the follow-up points back at what was shown (「それ、前の年は何位？」): the row."""
     if question.row is not None or question.table != shown.table or question.rank is not None:
         return question  # a position asked ("what was number one the year before?") names no row
     # ... unless it asks a figure of it: 「令和5年度だとそれ何位？」「それ、前の年は何％？」 are the
     # shown row's; 「前の年はどうだった？」 (a change, or the ranking) is that year's same position
-    positional = question.ask in ("change", "top", "list")
+    positional = question.ask in ("change", "top", "list") and not refers
     if shown.by_rank and shown.rank is not None and year is not None and year != shown.year and positional:
         return replace(question, ask="rank", rank=shown.rank, years=(year,))
     if not shown.by_rank and (question.ask == "list" or not sure):
