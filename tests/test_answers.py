@@ -260,3 +260,26 @@ def test_another_company_is_asked_for_in_plain_words() -> None:
     assert asks_another("ほかに起業したばかりの会社の例ってある？")
     assert asks_another("他にも海外に出た会社ある？") and asks_another("any other company like that?")
     assert not asks_another("その会社は何を使ったの？")
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_row_that_rose_or_fell_most_is_computed_from_both_years(lang: str) -> None:
+    from bot.answers.survey import asked_movement
+
+    for table in DOC.survey.tables:
+        first, last = table.years[0], table.years[-1]
+        old = {r.label: r.percent for r in first.rows}
+        deltas = {r.label: r.percent - old[r.label] for r in last.rows if r.label in old}
+        for way, best in (
+            ("rise", max(deltas.values(), default=0)),
+            ("fall", min(deltas.values(), default=0)),
+        ):
+            years = (first.year, last.year)
+            a = answer_survey(draft(lang), "q", SurveyQuestion(table.id, way, years))
+            if (way == "rise" and best > 0) or (way == "fall" and best < 0):
+                moved = [f for f in a.survey if f.year == last.year]
+                assert moved and deltas[moved[0].label] == best, (table.id, way)
+                assert moved[0].label in a.lead
+    assert asked_movement("前の年から一番伸びたのは？") == "rise"
+    assert asked_movement("which one fell the most?") == "fall"
+    assert asked_movement("一番多いのは？") is None

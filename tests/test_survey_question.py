@@ -221,3 +221,14 @@ def test_a_row_named_in_full_by_its_label_or_gloss() -> None:
     assert ROWS.named_in_full("info_media", "ホームページで見る会社は何割？")
     # some of a label's words, or an owner's everyday word, are not the row written out
     assert not ROWS.named_in_full("obstacles", "人手が足りないって会社は何割？")
+
+
+def test_which_row_rose_or_fell_most_is_asked_of_the_whole_table() -> None:
+    q = _read(
+        "経営の悩みのランキングで、前の年から一番数字が伸びた項目ってどれ？", ["management_issues"], "list"
+    )
+    assert (q.ask, q.row, q.years) == ("rise", None, ("令和４年度", "令和５年度"))
+    fell = _read("Which support did fewer firms want than the year before?", ["support_wanted"], "change")
+    assert fell.ask == "fall"
+    # the ranking itself, with no year or change spoken of, stays a ranking
+    assert _read("経営の悩み、一番多いのは？", ["management_issues"], "top").ask == "top"

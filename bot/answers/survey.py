@@ -22,6 +22,13 @@ _EARLIER = re.compile(
 _LATER = re.compile(
     r"令和\s*5|r\s*5\b|(?<![0-9])5年度|2023|今年|直近|最新|this year|latest|most recent", re.I
 )
+# which way a change asked about went: 「一番伸びたのは？」, "which one fell?"
+_RISE = re.compile(
+    r"伸び|増え|増加|上が|上昇|高ま|\brose\b|\brise|\bgrew\b|\bgrow|increas|\bgain|\bup\b", re.I
+)
+_FALL = re.compile(
+    r"減|下が|低下|落ち|\bfell\b|\bfall|\bdrop|declin|decreas|\bdown\b|fewer|smaller|\bless\b|lower", re.I
+)
 # comparing with a year names both: 「前の年と比べて」 is a change, not the earlier year alone
 _COMPARE = re.compile(r"比べ|較べ|比較|compar|\bvs\.?|\bthan\b", re.I)
 _KANJI = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -54,7 +61,7 @@ _ORDINAL = re.compile(
 @dataclass(frozen=True)
 class SurveyQuestion:
     table: str  # a table id, "profile" or "overview"
-    ask: str  # top | rank | share | change | list | count | period | purpose
+    ask: str  # top | rank | share | change | rise | fall | list | count | period | purpose
     years: tuple[str, ...]  # the year labels asked about, oldest first
     row: str | None = None  # the row label asked about
     rank: int | None = None  # the rank asked for
@@ -79,6 +86,18 @@ def named_year(text: str, years: Sequence[str]) -> str | None:
     if _COMPARE.search(folded):
         return None
     return None if earlier == later else years[0] if earlier else years[-1]
+
+
+def asked_movement(text: str) -> str | None:
+    """ "rise" or "fall": the way a change asked about the whole table went (「一番伸びたのは？」)."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "fall" if _FALL.search(folded) else "rise" if _RISE.search(folded) else None
+
+
+def compares_years(text: str) -> bool:
+    """The question speaks of another year or of comparing (「前の年から」, "than last year")."""
+    folded = unicodedata.normalize("NFKC", text)
+    return bool(_EARLIER.search(folded) or _COMPARE.search(folded))
 
 
 def asked_years(text: str, change: bool, years: Sequence[str]) -> tuple[str, ...]:
@@ -268,6 +287,8 @@ def _figures(d: Draft, q: SurveyQuestion) -> tuple[str, list[SurveyFact]]:
         other = [y.year for y in table.years if _row(table, y.year, q.row) is not None]
         if other:
             return _figures(d, replace(q, years=(*q.years, *other)[-2:]))
+    if q.ask in ("rise", "fall") and (moved := _moved(d, q)) is not None:
+        return moved
     year = q.years[-1]
     rows = next(y.rows for y in table.years if y.year == year)
     top = rows[0]
@@ -280,6 +301,25 @@ def _figures(d: Draft, q: SurveyQuestion) -> tuple[str, list[SurveyFact]]:
     row = next((x for x in rows if x.rank == q.rank), top)
     key = "survey.lead_top" if row is top else "survey.lead_rank"
     return _say(d, key, q.table, year, row), [fact(corpus, q.table, year, row, by_rank=True)]
+
+
+def _moved(d: Draft, q: SurveyQuestion) -> tuple[str, list[SurveyFact]] | None:
+    """The row that rose (or fell) most between the two years, of those listed in both; None
+    when none moved that way."""
+    table = table_of(d.corpus, q.table)
+    first, last = table.years[0], table.years[-1]
+    pairs = [(old, new) for new in last.rows if (old := _row(table, first.year, new.label)) is not None]
+    sign = 1 if q.ask == "rise" else -1
+    moved = [(sign * (new.percent - old.percent), old, new) for old, new in pairs]
+    if not moved or max(m[0] for m in moved) <= 0:
+        return None
+    _, old, new = max(moved, key=lambda m: m[0])
+    lead = _say(
+        d, "survey.lead_moved", q.table, last.year, new, moved=d.w.say(f"survey.moved.{q.ask}"),
+        year1=_year(d, first.year), percent1=old.percent, rank1=old.rank,
+        year2=_year(d, last.year), percent2=new.percent, rank2=new.rank,
+    )  # fmt: skip
+    return lead, [fact(d.corpus, q.table, first.year, old), fact(d.corpus, q.table, last.year, new)]
 
 
 def answer_survey(d: Draft, query: str, q: SurveyQuestion) -> Answer:

@@ -13,8 +13,10 @@ import numpy as np
 from bot.answers.followup import points_back
 from bot.answers.survey import (
     SurveyQuestion,
+    asked_movement,
     asked_rank,
     asked_years,
+    compares_years,
     context_facts,
     label_at,
     named_year,
@@ -104,6 +106,9 @@ def read_survey_question(
     if ask == "change" and rank is not None and row is None and len(asked) > 1:
         # 「2つ目は前の年と比べてどう？」: the row at that position now, over both years
         row, rank = label_at(corpus, table, asked[-1], rank), None
+    across = ask == "change" or (ask in ("top", "list") and compares_years(text))
+    if row is None and rank is None and across and (moved := asked_movement(text)) is not None:
+        return SurveyQuestion(table, moved, years)  # 「前の年から一番伸びたのは？」: the biggest mover
     if rank is None and _NEXT.search(text) and ask != "change":
         # 「原材料高騰の次に来てたのは？」: the position after the row named
         named = row or rows.match(table, text, vector, False, words_only) or rows.mentioned(table, text)
