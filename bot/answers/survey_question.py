@@ -107,7 +107,10 @@ def read_survey_question(
         # 「2つ目は前の年と比べてどう？」: the row at that position now, over both years
         row, rank = label_at(corpus, table, asked[-1], rank), None
     across = ask == "change" or (ask in ("top", "list") and compares_years(text))
-    if row is None and rank is None and across and (moved := asked_movement(text)) is not None:
+    # after one row's figure, 「去年と比べると増えてる？」 asks about that row (about_shown_row)
+    of_table = shown is None or shown.by_rank or shown.table != table
+    moved = asked_movement(text) if row is None and rank is None and across and of_table else None
+    if moved is not None:
         return SurveyQuestion(table, moved, years)  # 「前の年から一番伸びたのは？」: the biggest mover
     if rank is None and _NEXT.search(text) and ask != "change":
         # 「原材料高騰の次に来てたのは？」: the position after the row named
