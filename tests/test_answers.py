@@ -16,7 +16,8 @@ from bot.answers.cases import answer_case, passages_of
 from bot.answers.decline import ask_back, decline_instruction, decline_topic
 from bot.answers.entities import entities, named
 from bot.answers.followup import answer_followup, asked_position
-from bot.answers.survey import SurveyQuestion, answer_survey, asked_rank, asked_years
+from bot.answers.survey import SurveyQuestion, answer_survey
+from bot.answers.survey_asks import asked_rank, asked_years
 from bot.matches import direction_match, program_uses
 from bot.models import Answer
 from bot.wording import load_templates
@@ -264,7 +265,7 @@ def test_another_company_is_asked_for_in_plain_words() -> None:
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
 def test_the_row_that_rose_or_fell_most_is_computed_from_both_years(lang: str) -> None:
-    from bot.answers.survey import asked_movement
+    from bot.answers.survey_asks import asked_movement
 
     for table in DOC.survey.tables:
         first, last = table.years[0], table.years[-1]

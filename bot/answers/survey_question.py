@@ -11,17 +11,8 @@ from dataclasses import replace
 import numpy as np
 
 from bot.answers.followup import points_back
-from bot.answers.survey import (
-    SurveyQuestion,
-    asked_movement,
-    asked_rank,
-    asked_years,
-    compares_years,
-    context_facts,
-    label_at,
-    named_year,
-    rank_in,
-)
+from bot.answers.survey import SurveyQuestion, context_facts, label_at, rank_in
+from bot.answers.survey_asks import asked_movement, asked_rank, asked_years, compares_years, named_year
 from bot.answers.survey_rows import LEXICAL_MIN, RowMatcher
 from bot.models import SurveyFact
 from corpus.load import Corpus

@@ -1,0 +1,92 @@
+"""What a survey question's words say on their own: a position asked (「2位」, "third"), the
+year(s) (「前の年」, "than last year"), and which way a change went (「一番伸びた」, "fell")."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+
+_EARLIER = re.compile(
+    r"令和\s*4|r\s*4\b|(?<![0-9])4年度|2022|昨年|前年|前の年|去年|前回"
+    r"|last year|previous year|year before|prior year|(?:previous|last|prior) (?:survey|one|time)",
+    re.I,
+)
+_LATER = re.compile(
+    r"令和\s*5|r\s*5\b|(?<![0-9])5年度|2023|今年|直近|最新|this year|latest|most recent", re.I
+)
+# which way a change asked about went: 「一番伸びたのは？」, "which one fell?"
+_RISE = re.compile(
+    r"伸び|増え|増加|上が|上昇|高ま|\brose\b|\brise|\bgrew\b|\bgrow|increas|\bgain|\bup\b", re.I
+)
+_FALL = re.compile(
+    r"減|下が|低下|落ち|\bfell\b|\bfall|\bdrop|declin|decreas|\bdown\b|fewer|smaller|\bless\b|lower", re.I
+)
+# comparing with a year names both: 「前の年と比べて」 is a change, not the earlier year alone
+_COMPARE = re.compile(r"比べ|較べ|比較|compar|\bvs\.?|\bthan\b", re.I)
+_KANJI = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_WORDS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "top": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+}
+_ORDINAL = re.compile(
+    r"(\d+|[一二三四五六七八九十])\s*(?:位|番目|番手|つ目|個目|st\b|nd\b|rd\b|th\b)"
+    r"|(?:rank(?:ed)?|number|no\.)\s*#?(\d+|one|two|three|four|five)\b|#(\d+)"
+    r"|\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth)\b",
+    re.I,
+)
+
+
+def asked_rank(text: str) -> int | None:
+    """An explicit position ("2位", "3番目", "second", "rank 4"); "一番" alone means the top."""
+    m = _ORDINAL.search(unicodedata.normalize("NFKC", text))
+    if not m:
+        return None
+    raw = next(g for g in m.groups() if g)
+    if raw.isdigit():
+        return int(raw)
+    return _KANJI.get(raw) or _WORDS.get(raw.lower())
+
+
+def named_year(text: str, years: Sequence[str]) -> str | None:
+    """The one survey year a question names (「前の年は？」), if it names exactly one."""
+    folded = unicodedata.normalize("NFKC", text)
+    earlier, later = bool(_EARLIER.search(folded)), bool(_LATER.search(folded))
+    if _COMPARE.search(folded):
+        return None
+    return None if earlier == later else years[0] if earlier else years[-1]
+
+
+def asked_movement(text: str) -> str | None:
+    """ "rise" or "fall": the way a change asked about the whole table went (「一番伸びたのは？」)."""
+    folded = unicodedata.normalize("NFKC", text)
+    return "fall" if _FALL.search(folded) else "rise" if _RISE.search(folded) else None
+
+
+def compares_years(text: str) -> bool:
+    """The question speaks of another year or of comparing (「前の年から」, "than last year")."""
+    folded = unicodedata.normalize("NFKC", text)
+    return bool(_EARLIER.search(folded) or _COMPARE.search(folded))
+
+
+def asked_years(text: str, change: bool, years: Sequence[str]) -> tuple[str, ...]:
+    """The survey years a question means: both for a change, else the one it names, else the latest."""
+    folded = unicodedata.normalize("NFKC", text)
+    earlier, later = bool(_EARLIER.search(folded)), bool(_LATER.search(folded))
+    if change or (earlier and later) or (earlier and _COMPARE.search(folded)):
+        return tuple(years)
+    return (years[0],) if earlier else (years[-1],)
