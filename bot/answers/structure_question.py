@@ -181,22 +181,24 @@ def read_structure_question(
     return StructureQuestion(part, numeral, direction if part == "direction_items" else None, located, item)
 
 
-def found_item(corpus: Corpus, part: str, text: str) -> tuple[str, int] | None:
-    """The one item of a part (課題, 委員発言, ①–⑤…) across the strategies that shares a word with
-    the question no other item has — 「多摩とか島の話はどの戦略？」 is Ⅳ's ④ — as (strategy, index)."""
-    items = _item_words(tuple((s.numeral, part_texts(s, part)) for s in corpus.document.strategies))
+def found_item(corpus: Corpus, part: str, text: str, within: str | None = None) -> tuple[str, int] | None:
+    """The one item of a part (課題, 委員発言, ①–⑤…) across the strategies, or ``within`` one,
+    that shares a word with the question no other item has — 「多摩とか島の話はどの戦略？」 is
+    Ⅳ's ④ — as (strategy, index)."""
+    doc = corpus.document
+    strategies = [doc.strategy(within)] if within is not None else doc.strategies
+    items = _item_words(tuple((s.numeral, part_texts(s, part)) for s in strategies))
     return distinct_match(_topic_words(text) - STRATEGY_WORDS, items)
 
 
 def found_in(corpus: Corpus, numeral: str, part: str, text: str) -> int | None:
-    """The one item of one strategy's part that shares a word with ``text`` no other of its
-    items has (0-based)."""
-    items = _item_words(((numeral, part_texts(corpus.document.strategy(numeral), part)),))
-    found = distinct_match(_topic_words(text) - STRATEGY_WORDS, items)
+    """The index of ``found_item`` within one strategy's part (0-based)."""
+    found = found_item(corpus, part, text, within=numeral)
     return found[1] if found is not None else None
 
 
-@lru_cache(maxsize=8)
+# one key per part across the strategies and per part within each strategy: 4 + 4 × 5
+@lru_cache(maxsize=32)
 def _item_words(parts: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[tuple[str, int], frozenset[str]]:
     """Each item's words, keyed by (strategy, index) (tokenized once, not per question)."""
     return {(n, i): _topic_words(t) for n, texts in parts for i, t in enumerate(texts)}

@@ -11,7 +11,7 @@ from dataclasses import replace
 import numpy as np
 
 from bot.answers.followup import points_back
-from bot.answers.survey import SurveyQuestion, context_facts, label_at, rank_in
+from bot.answers.survey import SurveyQuestion, context_facts, label_at, rank_in, table_of
 from bot.answers.survey_asks import asked_movement, asked_rank, asked_years, compares_years, named_year
 from bot.answers.survey_rows import LEXICAL_MIN, RowMatcher
 from bot.models import SurveyFact
@@ -85,15 +85,16 @@ def read_survey_question(
     row = None if rank is not None else rows.match(table, text, vector, ask in ("top", "list"), words_only)
     if table == "profile":
         return SurveyQuestion(table, ask, (), row, None, _group_of(corpus, row, text, rows.tokens))
-    years = tuple(y.year for y in next(t for t in corpus.document.survey.tables if t.id == table).years)
+    years = tuple(y.year for y in table_of(corpus, table).years)
     if ask == "change" and rank is not None and row is None and asked_years(text, False, years) == years[:1]:
         ask = "rank"  # "what was number one the year before?": that year's position, not a change
     asked = asked_years(text, ask == "change", years)
-    of_shown = shown is not None and shown.table == table and asked[-1] != shown.year
-    if of_shown and shown and rank is not None and row is None and points_back(text):
+    refers = points_back(text)
+    pointed = shown if refers and shown is not None and shown.table == table else None
+    if pointed is not None and asked[-1] != pointed.year and rank is not None and row is None:
         # 「2番目のやつ、その前の年は何%？」: that row of the list shown, in both years
-        row, rank, ask = label_at(corpus, table, shown.year, rank), None, "change"
-        asked = tuple(y for y in years if y in {*asked, shown.year})
+        row, rank, ask = label_at(corpus, table, pointed.year, rank), None, "change"
+        asked = tuple(y for y in years if y in {*asked, pointed.year})
     if ask == "change" and rank is not None and row is None and len(asked) > 1:
         # 「2つ目は前の年と比べてどう？」: the row at that position now, over both years
         row, rank = label_at(corpus, table, asked[-1], rank), None
@@ -115,7 +116,7 @@ def read_survey_question(
     if shown is None:
         return question
     sure = asks[0][1] >= ASK_SURE
-    return about_shown_row(question, shown, named_year(text, years), sure, points_back(text))
+    return about_shown_row(question, shown, named_year(text, years), sure, refers)
 
 
 def about_shown(
