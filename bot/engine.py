@@ -18,7 +18,7 @@ import numpy as np
 
 from bot import llm
 from bot.answers import followup
-from bot.answers.case_question import names_a_case, read_case_question
+from bot.answers.case_question import CaseLookup, names_a_case, read_case_question
 from bot.answers.cases import answer_case
 from bot.answers.decline import ask_back, decline_instruction, decline_markup, decline_topic
 from bot.answers.entities import Entity, named
@@ -66,8 +66,7 @@ class Recommender:
     calibration: Calibration
     entities: tuple[Entity, ...]
     rows: RowMatcher
-    case_vectors: dict[str, np.ndarray]  # each company passage's query-side vector
-    case_words: dict[str, frozenset[str]]  # each company's and program's words (thing_words)
+    cases: CaseLookup  # what reading a case question looks things up in
     kana: KanaRestorer
     chat_model: Any = None  # optional LangChain chat model for rephrasing (settings.llm)
 
@@ -270,10 +269,7 @@ class Recommender:
         about = followup.case_about(shown) if shown is not None and follows and not another else ""
         used = followup.shown_programs(shown) if shown is not None and another else []
         nearest = lambda: self._retrieve(message.search, reading.vector).hits[:NEAREST_HITS]  # noqa: E731
-        question = read_case_question(
-            self.corpus, self.models, self.entities, self.case_vectors, self.case_words,
-            message.search, reading, about, nearest, exclude, used,
-        )  # fmt: skip
+        question = read_case_question(self.cases, message.search, reading, about, nearest, exclude, used)
         return answer_case(draft, message.text, *question)
 
     def _followup(self, message: Message, reading: Reading, previous: Answer, intent: str | None) -> Answer:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from bot import llm
-from bot.answers.case_question import thing_words
+from bot.answers.case_question import CaseLookup, thing_words
 from bot.answers.cases import passages_of
 from bot.answers.entities import entities
 from bot.answers.survey_rows import RowMatcher, everyday_words, label_text, row_labels
@@ -72,6 +72,7 @@ def load_parts(
     label_vectors = dict(zip(texts, vectors_of([label_text(corpus, t) for t in texts]), strict=True))
     case_texts = [t for c in corpus.document.cases for _, t, _ in passages_of(c)]
     words = [e.text for e in examples.items] + [u.text for u in corpus.units]
+    known = entities(corpus)
     progress(f"ready: {len(chunks)} chunks, model {embeddings.model_name}")
     return {
         "settings": settings,
@@ -83,12 +84,17 @@ def load_parts(
         "passages": build_passages(corpus, built),
         "models": models,
         "calibration": calibration,
-        "entities": entities(corpus),
+        "entities": known,
         "rows": RowMatcher(
             labels, label_vectors, tokens, {r: corpus.gloss(r) for r in label_vectors}, everyday_words(corpus)
         ),
-        "case_vectors": dict(zip(case_texts, vectors_of(case_texts), strict=True)),
-        "case_words": thing_words(corpus),
+        "cases": CaseLookup(
+            corpus,
+            models,
+            known,
+            dict(zip(case_texts, vectors_of(case_texts), strict=True)),
+            thing_words(corpus),
+        ),
         "kana": load_restorer(words, cache_dir),
         "chat_model": llm.load_chat_model(settings.llm) if settings.llm else None,
     }

@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import numpy as np
 from answer_helpers import CORPUS
 
-from bot.answers.case_question import described, read_case_question, thing_words
+from bot.answers.case_question import CaseLookup, described, read_case_question, thing_words
 from bot.answers.cases import passages_of
 from bot.answers.entities import entities
 from bot.classify import Reading
@@ -35,9 +35,8 @@ def _read(
     text: str = "Which company makes fountain pens?",
 ) -> list[str]:
     reading = Reading("case", np.zeros(4, dtype=np.float32), (), ())
-    _, companies, programs, _ = read_case_question(
-        CORPUS, _models(about), entities(CORPUS), {}, thing_words(CORPUS), text, reading, "", lambda: hits
-    )
+    look = CaseLookup(CORPUS, _models(about), entities(CORPUS), {}, thing_words(CORPUS))
+    _, companies, programs, _ = read_case_question(look, text, reading, "", lambda: hits)
     return [c.company for c in companies] or programs
 
 
@@ -126,9 +125,8 @@ def test_a_number_asked_of_a_programs_one_company_is_answered_from_its_passages(
         aspects=SimpleNamespace(ranked=lambda v, t: [("who_used", 0.6)]),
     )
     question = "TSGで優勝した会社、何件の応募の中から選ばれたの？"
-    _, companies, _, quote = read_case_question(
-        CORPUS, models, entities(CORPUS), vectors, thing_words(CORPUS), question, reading, "", lambda: []
-    )
+    look = CaseLookup(CORPUS, models, entities(CORPUS), vectors, thing_words(CORPUS))
+    _, companies, _, quote = read_case_question(look, question, reading, "", lambda: [])
     assert [c.company for c in companies] == [doctor.company]
     assert quote is not None and "８０３" in quote[0]
 
@@ -146,10 +144,10 @@ def test_who_else_used_the_one_program_of_the_company_shown() -> None:
     reading = Reading("case", np.zeros(4, dtype=np.float32), (), ())
 
     def ask(text: str, shown: str, programs_shown: tuple[str, ...] = ()) -> tuple[str, list[str], list[str]]:
+        look = CaseLookup(CORPUS, _models([(NIKKO, 0.9)]), entities(CORPUS), {}, thing_words(CORPUS))
         aspect, companies, programs, _ = read_case_question(
-            CORPUS, _models([(NIKKO, 0.9)]), entities(CORPUS), {}, thing_words(CORPUS), text, reading, "",
-            lambda: [], frozenset({shown}), programs_shown,
-        )  # fmt: skip
+            look, text, reading, "", lambda: [], frozenset({shown}), programs_shown
+        )
         return aspect, [c.company for c in companies], programs
 
     assert ask("ほかに同じ支援を使った会社は？", MEDERI) == ("who_used", [], [WOMEN])

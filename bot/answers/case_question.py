@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -48,6 +49,17 @@ ABOUT_MIN = 0.5  # the case-question model names the company or program describe
 LEANS = 0.3  # ...or leans to a program, enough to read "who else used it?" as about it
 PASSAGE_KIND_BONUS = 0.02  # the asked kind of passage (result, what it did) wins a near tie
 ASPECT_SURE = 0.5  # the aspect model more likely right than not: only that kind of passage
+
+
+@dataclass(frozen=True)
+class CaseLookup:
+    """What reading a case question looks things up in, built once at start."""
+
+    corpus: Corpus
+    models: Classifiers
+    known: tuple[Entity, ...]  # the companies and programs the document names
+    vectors: dict[str, np.ndarray]  # each company passage's query-side vector
+    words: Mapping[str, frozenset[str]]  # each company's and program's words (thing_words)
 
 
 def thing_words(corpus: Corpus) -> dict[str, frozenset[str]]:
@@ -164,10 +176,7 @@ def names_a_case(models: Classifiers, known: tuple[Entity, ...], text: str, read
 
 
 def _described_thing(
-    corpus: Corpus,
-    models: Classifiers,
-    vectors: dict[str, np.ndarray],
-    words: Mapping[str, frozenset[str]],
+    look: CaseLookup,
     text: str,
     reading: Reading,
     aspect: str,
@@ -177,13 +186,14 @@ def _described_thing(
     """The company or program a question describes without naming it ("商社OBに相談できる
     事業", "the Vietnam factory company"): the model learned from case questions, else the
     company of the closest passage."""
+    corpus, words = look.corpus, look.words
     doc = corpus.document
-    ranked = models.about.ranked(reading.vector, reading.tokens)
+    ranked = look.models.about.ranked(reading.vector, reading.tokens)
     thing, p = ranked[0]
     if exclude and aspect == "who_used" and p >= LEANS and thing not in {c.company for c in doc.cases}:
         p = 1.0  # 「同じ助成を使った会社、ほかにもある？」: all who used that program
     elif exclude:  # another company than those shown
-        thing = another_company(corpus, exclude, reading.vector, vectors, set(nouns(text)), words)
+        thing = another_company(corpus, exclude, reading.vector, look.vectors, set(nouns(text)), words)
         p = 1.0
     if p < ABOUT_MIN:
         # the model is unsure: of its three likeliest, the one the whole message (its story
@@ -197,11 +207,7 @@ def _described_thing(
 
 
 def read_case_question(
-    corpus: Corpus,
-    models: Classifiers,
-    known: tuple[Entity, ...],
-    vectors: dict[str, np.ndarray],
-    words: Mapping[str, frozenset[str]],
+    look: CaseLookup,
     text: str,
     reading: Reading,
     about: str,
@@ -210,14 +216,14 @@ def read_case_question(
     shown_programs: Sequence[str] = (),
 ) -> tuple[str, list[Case], list[str], tuple[str, str] | None]:
     """(aspect, companies, programs, (the passage that answers, its sentence to quote)).
-    ``words``: ``thing_words``; ``exclude``: companies already shown, when another is asked for,
+    ``exclude``: companies already shown, when another is asked for,
     and ``shown_programs`` the programs that answer presented.
     ``about``: the earlier question a follow-up refers to; ``nearest_hits``: retrieval, called
     only when nothing names the company and the case-question model is unsure (its best guess
     stands when retrieval finds nothing)."""
-    doc = corpus.document
-    aspect, p_aspect = models.aspects.ranked(reading.vector, reading.tokens)[0]
-    found = named(f"{about} {text}", known, places=True)
+    doc = look.corpus.document
+    aspect, p_aspect = look.models.aspects.ranked(reading.vector, reading.tokens)[0]
+    found = named(f"{about} {text}", look.known, places=True)
     companies = [c for e in found if e.kind == "company" for c in doc.cases if c.company == e.name]
     programs = [e.name for e in found if e.kind == "program"]
     used = set(shown_programs) if len(set(shown_programs)) == 1 else set()
@@ -227,7 +233,7 @@ def read_case_question(
         # all who used it (the document may show no other)
         return "who_used", [], list(used), None
     if not found and aspect != "list":
-        thing = _described_thing(corpus, models, vectors, words, text, reading, aspect, nearest_hits, exclude)
+        thing = _described_thing(look, text, reading, aspect, nearest_hits, exclude)
         companies = [c for c in doc.cases if c.company == thing]
         programs = [thing] if not companies else []
     number = asked_number(text)
@@ -238,7 +244,7 @@ def read_case_question(
         aspect = aspect if aspect in ("what_did", "result", "business") else "what_did"
     if not companies:
         return aspect, companies, programs, None
-    words = asked_words(companies[0], reading)
+    asked = asked_words(companies[0], reading)
     sure = p_aspect >= ASPECT_SURE
-    passage = best_passage(companies[0], reading, aspect, vectors, sure, words, number)
-    return aspect, companies, programs, (passage, best_sentence(passage, words, number)) if passage else None
+    passage = best_passage(companies[0], reading, aspect, look.vectors, sure, asked, number)
+    return aspect, companies, programs, (passage, best_sentence(passage, asked, number)) if passage else None
