@@ -25,7 +25,7 @@ from bot.answers.entities import Entity, named
 from bot.answers.problem import Uncovered, answer_problem
 from bot.answers.problem_question import read_problem
 from bot.answers.structure import answer_structure
-from bot.answers.structure_question import ITEM_PARTS, program_placed, read_structure_question
+from bot.answers.structure_question import ITEM_PARTS, listed_part, program_placed, read_structure_question
 from bot.answers.survey import answer_survey
 from bot.answers.survey_question import about_shown, read_survey_question, tables_meant
 from bot.answers.survey_rows import RowMatcher
@@ -249,7 +249,10 @@ class Recommender:
         if program := program_placed(parts, named(message.search, self.entities)):  # 「〜事業はどの戦略？」
             return answer_case(draft, message.text, "direction", [], [program], None)
         strategy = followup.shown_strategy(previous, self.corpus) if previous is not None else None
-        question = read_structure_question(self.corpus, message.search, parts, directions, shown, strategy)
+        listed = listed_part(previous, self.corpus) if previous is not None else None
+        question = read_structure_question(
+            self.corpus, message.search, parts, directions, shown, strategy, listed
+        )
         return answer_structure(draft, message.text, question)
 
     def _case(

@@ -179,6 +179,38 @@ def test_after_a_structure_answer_a_question_naming_no_strategy_means_its_strate
     assert (q.part, q.strategy) == ("directions", "Ⅰ")
 
 
+def test_after_a_structure_answer_a_follow_up_resolves_against_the_part_it_listed() -> None:
+    from bot.answers.structure_question import listed_part
+
+    five = answer_structure(draft(), "戦略は？", StructureQuestion("strategies", None, None))
+    directions = answer_structure(draft(), "戦略Ⅱの方向性", StructureQuestion("directions", "Ⅱ", None))
+    issues = answer_structure(draft(), "戦略Ⅴの課題", StructureQuestion("issues", "Ⅴ", None))
+    assert [listed_part(a, CORPUS) for a in (five, directions, issues)] == [
+        "strategies",
+        "directions",
+        "issues",
+    ]
+    # 「4番目は？」 after the five strategies: the fourth strategy, not the fourth item of one
+    fourth = read_structure_question(
+        CORPUS, "4番目はなんて名前？", [("directions", 0.4)], [], [], None, "strategies"
+    )
+    assert fourth.strategy == "Ⅳ"
+    second = read_structure_question(
+        CORPUS, "What issues are listed for the second one?", [("issues", 0.7)], [], [], None, "strategies"
+    )
+    assert (second.part, second.strategy, second.item) == ("issues", "Ⅱ", None)
+    # 「戦略Ⅲのほうは？」 after Ⅱ's directions: Ⅲ's directions, though the words name no part
+    again = read_structure_question(
+        CORPUS, "戦略Ⅲのほうは？", [("strategies", 0.6), ("issues", 0.1)], [], [], "Ⅱ", "directions"
+    )
+    assert (again.part, again.strategy) == ("directions", "Ⅲ")
+    # 「それに対して何をやっていく？」 after Ⅴ's 課題: Ⅴ's directions
+    doing = read_structure_question(
+        CORPUS, "それに対して何をやっていく？", [("direction_items", 0.3)], [], [], "Ⅴ"
+    )
+    assert (doing.part, doing.strategy) == ("directions", "Ⅴ")
+
+
 def test_the_nth_strategy_is_named_by_its_position() -> None:
     assert asked_strategy("3つ目の戦略って、どんな方向で進めるの？") == "Ⅲ"
 

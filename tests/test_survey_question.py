@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.answers.survey import SurveyQuestion
+from bot.answers.survey import SurveyQuestion, label_at
+from bot.answers.survey_asks import asked_movement
 from bot.answers.survey_question import about_shown_row, read_survey_question
 from bot.answers.survey_rows import RowMatcher, row_labels
 from bot.keywords import tokens
@@ -232,3 +233,53 @@ def test_which_row_rose_or_fell_most_is_asked_of_the_whole_table() -> None:
     assert fell.ask == "fall"
     # the ranking itself, with no year or change spoken of, stays a ranking
     assert _read("経営の悩み、一番多いのは？", ["management_issues"], "top").ask == "top"
+
+
+def test_the_last_place_is_the_years_last_row() -> None:
+    q = _read("手が回らない理由の4つのうち最下位は？", ["obstacles"], "top")
+    assert (q.ask, q.rank) == ("rank", -1)
+    assert label_at(CORPUS, "obstacles", "令和５年度", -1) == "時間的制約"
+
+
+def test_a_pointed_year_asking_which_row_asks_that_years_place() -> None:
+    # 「その前の年」 names a year, not the row shown: last year's first place
+    shown = _shown("management_issues", "人材不足への対応", 1, by_rank=True)
+    q = read_survey_question(
+        CORPUS,
+        "じゃあその前の年は何が1位？",
+        VECTOR,
+        [("management_issues", 1.0)],
+        [("top", 0.4)],
+        ROWS,
+        shown,
+    )
+    assert (q.ask, q.rank, q.row, q.years) == ("rank", 1, None, ("令和４年度",))
+    # 「2番目のやつ、その前の年は何%？」 still points at a row of the list shown
+    row = read_survey_question(
+        CORPUS,
+        "2番目のやつ、その前の年は何%だった？",
+        VECTOR,
+        [("management_issues", 1.0)],
+        [("share", 0.9)],
+        ROWS,
+        shown,
+    )
+    assert row.row == "営業・販売力の強化" and row.ask == "change"
+
+
+def test_one_year_named_without_a_change_is_that_years_figure() -> None:
+    q = read_survey_question(
+        CORPUS, "前年度、手が回らない理由で一番多かったのは？", VECTOR, [("obstacles", 1.0)],
+        [("change", 0.42), ("top", 0.41)], ROWS,
+    )  # fmt: skip
+    assert (q.ask, q.years) == ("top", ("令和４年度",))
+    # the change itself asked of a position: that row, over both years
+    moved = _read("The #1 reason: how did its share change from the year before?", ["obstacles"], "change")
+    assert (moved.ask, moved.row, moved.years) == ("change", "人手不足", ("令和４年度", "令和５年度"))
+
+
+def test_the_most_changed_row_of_a_table_is_asked_either_way() -> None:
+    assert asked_movement("情報を見る媒体で前年から一番変化が大きかったのは？") == "shift"
+    assert asked_movement("Which kind of support do most firms want, and how did it move?") is None
+    q = _read("情報を見る媒体で前年から一番変化が大きかったのは？", ["info_media"], "change")
+    assert (q.ask, q.row) == ("shift", None)

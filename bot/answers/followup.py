@@ -31,9 +31,16 @@ _POINTING = re.compile(
 )
 
 
-def points_back(text: str) -> bool:
-    """The message points at what was shown (「それって何位？」, "how did that change?")."""
-    return bool(_POINTING.search(text))
+# a demonstrative before a time word names a time, not what was shown: 「その前の年は何が1位？」
+_TIME_POINTED = re.compile(
+    r"そ(?:の|れ)(?:前|後|年|頃|時|とき|翌|次の年)|\b(?:that|this) (?:year|time)\b", re.I
+)
+
+
+def points_back(text: str, times: bool = False) -> bool:
+    """The message points at what was shown (「それって何位？」, "how did that change?");
+    with ``times``, a pointed time (「その前の年」) counts too."""
+    return bool(_POINTING.search(text if times else _TIME_POINTED.sub(" ", text)))
 
 
 def asked_position(text: str) -> int | None:

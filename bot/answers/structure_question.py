@@ -14,6 +14,7 @@ from bot.answers.distinct import distinct_match
 from bot.answers.entities import Entity
 from bot.answers.followup import asked_position
 from bot.keywords import tokens
+from bot.models import Answer
 from corpus.load import Corpus
 from corpus.models import NUMERALS, Strategy
 
@@ -128,12 +129,18 @@ def read_structure_question(
     directions: Sequence[tuple[str, float]],
     shown: Sequence[str] = (),
     shown_strategy: str | None = None,
+    shown_part: str | None = None,
 ) -> StructureQuestion:
     """``parts`` and ``directions``: the models' readings of the question, best first;
     ``shown``: the directions the answer before presented, which a question naming none of
     its own refers to ("which of the five strategies is that under?"); ``shown_strategy``: the
-    one strategy a structure answer before was about (「そこの取組の方向性は？」)."""
+    one strategy a structure answer before was about (「そこの取組の方向性は？」), ``shown_part``
+    the part it listed (bot.answers.structure_question.listed_part)."""
     numeral = asked_strategy(text)
+    position = asked_position(text)
+    listed = shown_part == "strategies" and numeral is None and position is not None
+    if listed and position is not None:  # 「4番目は？」 after the five strategies: the fourth
+        numeral = NUMERALS[position - 1] if position > 0 else NUMERALS[-1]
     folded = unicodedata.normalize("NFKC", text)
     named = [t for t in corpus.document.direction_titles() if unicodedata.normalize("NFKC", t) in folded]
     top, p = directions[0] if directions else (None, 0.0)
@@ -142,9 +149,13 @@ def read_structure_question(
     if part == "direction_items" and direction is None and shown:
         direction = shown[0]  # 「具体的に都は何をしてくれるの？」 after an answer: what it showed
     titled = titled_strategy(corpus, text)
+    if part == "direction_items" and direction is None:
+        part = "directions"  # 「それに対して何をやっていく？」 after a strategy's 課題: its directions
     if part == "strategies" and (numeral or titled) is not None:
-        # a question naming one strategy is not asking for the list of five: its likeliest part
-        part = next((q for q, _ in parts if q in PER_STRATEGY), "directions")
+        # a question naming one strategy is not asking for the list of five: the part listed
+        # before (「戦略Ⅲのほうは？」 after Ⅱ's directions), else its likeliest part
+        listed_before = shown_part if shown_part in PER_STRATEGY else None
+        part = listed_before or next((q for q, _ in parts if q in PER_STRATEGY), "directions")
     elif part == "strategies" and direction is not None:
         part = "directions"  # "which strategy is GX/DX in?": that strategy, with its directions
     located, item = None, None
@@ -163,12 +174,10 @@ def read_structure_question(
             numeral = shown_strategy
         else:
             numeral = likely_strategy(corpus, directions)
-    if part == "direction_items" and direction is None:
-        part = "directions"
     if part == "strategies" and numeral is None and direction is None and shown:
         located = shown[0]  # the five strategies, and which of them the shown direction is in
     if item is None and numeral is not None and part in ITEM_PARTS:
-        position = asked_position(text)  # 「ビジョンの5番目は？」
+        position = None if listed else position  # 「ビジョンの5番目は？」, not the 2nd of the five
         count = len(part_texts(corpus.document.strategy(numeral), part))
         item = position - 1 if position is not None and 0 < position <= count else None
         if item is None:  # words only one of this strategy's items has (「商店街について、課題は？」)
@@ -212,4 +221,23 @@ def part_texts(s: Strategy, part: str) -> tuple[str, ...]:
             "vision": s.vision_directions,
             "new_movements": s.new_movements,
         }[part]
+    )
+
+
+def listed_part(prev: Answer, corpus: Corpus) -> str | None:
+    """The part of the document a structure answer listed — the five strategies, or one part
+    of each (its directions, 課題, …) — which a follow-up naming a strategy alone asks again."""
+    if prev.type != "structure":
+        return None
+    texts = {i.text for sec in prev.sections if sec.kind == "structure" for i in sec.items if i.quote}
+    doc = corpus.document
+    if not texts:
+        return None
+    if texts <= {s.heading for s in doc.strategies}:
+        return "strategies"
+    if texts <= {t for s in doc.strategies for x in s.directions for t in (x.title, *x.items)}:
+        return "directions"
+    return next(
+        (part for part in ITEM_PARTS if texts <= {t for s in doc.strategies for t in part_texts(s, part)}),
+        None,
     )

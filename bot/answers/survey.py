@@ -43,7 +43,12 @@ def rank_in(corpus: Corpus, table_id: str, year: str, label: str) -> int | None:
 def label_at(corpus: Corpus, table_id: str, year: str, rank: int) -> str | None:
     """The row at a rank in one year's table."""
     rows = next(y.rows for y in table_of(corpus, table_id).years if y.year == year)
-    return next((r.label for r in rows if r.rank == rank), None)
+    return next((r.label for r in rows if r.rank == _place(rows, rank)), None)
+
+
+def _place(rows: Sequence[PercentRow], rank: int | None) -> int | None:
+    """A rank asked, with -1 (「最下位」) as the year's last."""
+    return rows[-1].rank if rank == -1 and rows else rank
 
 
 def fact(corpus: Corpus, table_id: str, year: str, row: PercentRow, by_rank: bool = False) -> SurveyFact:
@@ -202,7 +207,7 @@ def _figures(d: Draft, q: SurveyQuestion) -> tuple[str, list[SurveyFact]]:
         other = [y.year for y in table.years if _row(table, y.year, q.row) is not None]
         if other:
             return _figures(d, replace(q, years=(*q.years, *other)[-2:]))
-    if q.ask in ("rise", "fall") and (moved := _moved(d, q)) is not None:
+    if q.ask in ("rise", "fall", "shift") and (moved := _moved(d, q)) is not None:
         return moved
     year = q.years[-1]
     rows = next(y.rows for y in table.years if y.year == year)
@@ -213,7 +218,7 @@ def _figures(d: Draft, q: SurveyQuestion) -> tuple[str, list[SurveyFact]]:
         return lead, [fact(corpus, q.table, year, top)]
     if q.ask == "list":
         return _say(d, "survey.lead_list", q.table, year, top, n=len(rows)), []
-    row = next((x for x in rows if x.rank == q.rank), top)
+    row = next((x for x in rows if x.rank == _place(rows, q.rank)), top)
     key = "survey.lead_top" if row is top else "survey.lead_rank"
     return _say(d, key, q.table, year, row), [fact(corpus, q.table, year, row, by_rank=True)]
 
@@ -225,7 +230,11 @@ def _moved(d: Draft, q: SurveyQuestion) -> tuple[str, list[SurveyFact]] | None:
     first, last = table.years[0], table.years[-1]
     pairs = [(old, new) for new in last.rows if (old := _row(table, first.year, new.label)) is not None]
     sign = 1 if q.ask == "rise" else -1
-    moved = [(sign * (new.percent - old.percent), old, new) for old, new in pairs]
+
+    def size(old: PercentRow, new: PercentRow) -> int:  # "shift": either way
+        return abs(new.percent - old.percent) if q.ask == "shift" else sign * (new.percent - old.percent)
+
+    moved = [(size(old, new), old, new) for old, new in pairs]
     if not moved or max(m[0] for m in moved) <= 0:
         return None
     _, old, new = max(moved, key=lambda m: m[0])

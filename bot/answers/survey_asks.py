@@ -22,6 +22,21 @@ _RISE = re.compile(
 _FALL = re.compile(
     r"減|下が|低下|落ち|\bfell\b|\bfall|\bdrop|declin|decreas|\bdown\b|fewer|smaller|\bless\b|lower", re.I
 )
+# 「一番変化が大きかった」: a change either way; only beside a superlative (「どう変わった？」 after
+# one row's figure asks that row)
+_SHIFT = re.compile(r"変化|変わ|違[いう]|\bchang|\bshift|\bmov(?:e|ed)\b|\bdiffer", re.I)
+_MOST = re.compile(r"一番|いちばん|最も|もっとも|大きく|\bmost\b|\bbiggest\b|\blargest\b|\bgreatest\b", re.I)
+# the superlative on the change itself, not on the firms ("what most firms want, and how did it move")
+_SHIFT_MOST = re.compile(
+    r"(?:一番|いちばん|最も|もっとも|大きく)[^。？?]{0,6}(?:変化|変わ)|(?:変化|変わり)[^。？?]{0,4}大き"
+    r"|\b(?:chang|mov|shift)\w* (?:the )?most\b|\b(?:biggest|largest|greatest) (?:change|shift|move)",
+    re.I,
+)
+# the last place: 「最下位は？」「一番下は？」 "which came last?"
+_LAST = re.compile(
+    r"最下位|一番下|いちばん下|最後|ビリ|\bbottom\b|\blowest\b|\blast\b(?!\s+(?:year|time|survey|fiscal))",
+    re.I,
+)
 # comparing with a year names both: 「前の年と比べて」 is a change, not the earlier year alone
 _COMPARE = re.compile(r"比べ|較べ|比較|compar|\bvs\.?|\bthan\b", re.I)
 _KANJI = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
@@ -52,14 +67,29 @@ _ORDINAL = re.compile(
 
 
 def asked_rank(text: str) -> int | None:
-    """An explicit position ("2位", "3番目", "second", "rank 4"); "一番" alone means the top."""
-    m = _ORDINAL.search(unicodedata.normalize("NFKC", text))
+    """An explicit position ("2位", "3番目", "second", "rank 4"), -1 for the last; "一番"
+    alone means the top."""
+    folded = unicodedata.normalize("NFKC", text)
+    m = _ORDINAL.search(folded)
     if not m:
-        return None
+        return -1 if _LAST.search(folded) else None
     raw = next(g for g in m.groups() if g)
     if raw.isdigit():
         return int(raw)
     return _KANJI.get(raw) or _WORDS.get(raw.lower())
+
+
+# asking which row holds a place (「何が1位？」 "what was number one?"), not a figure of a row
+_WHICH = re.compile(
+    r"何が|なにが|何だった|どれ(?!くらい|ぐらい|だけ|ほど)|どの項目|もの(?:は|って)"
+    r"|\bwhich\b|\bwhat (?:was|is|were|came|comes)\b",
+    re.I,
+)
+
+
+def asks_which(text: str) -> bool:
+    """The question asks which row holds a place (「その前の年は何が1位？」), not its figure."""
+    return bool(_WHICH.search(unicodedata.normalize("NFKC", text)))
 
 
 def named_year(text: str, years: Sequence[str]) -> str | None:
@@ -72,9 +102,26 @@ def named_year(text: str, years: Sequence[str]) -> str | None:
 
 
 def asked_movement(text: str) -> str | None:
-    """ "rise" or "fall": the way a change asked about the whole table went (「一番伸びたのは？」)."""
+    """ "rise", "fall" or "shift" (either way, beside a superlative): the way a change asked
+    about the whole table went (「一番伸びたのは？」「一番変化が大きかったのは？」)."""
     folded = unicodedata.normalize("NFKC", text)
-    return "fall" if _FALL.search(folded) else "rise" if _RISE.search(folded) else None
+    if _FALL.search(folded):
+        return "fall"
+    if _RISE.search(folded):
+        return "rise"
+    return "shift" if _SHIFT_MOST.search(folded) else None
+
+
+def asks_most(text: str) -> bool:
+    """A superlative: 「一番」, 「最も」, "most", "biggest"."""
+    return bool(_MOST.search(unicodedata.normalize("NFKC", text)))
+
+
+def says_change(text: str) -> bool:
+    """The question speaks of a change itself (「どう変わった？」 "how did it change"), not
+    only of another year."""
+    folded = unicodedata.normalize("NFKC", text)
+    return bool(_SHIFT.search(folded) or _RISE.search(folded) or _FALL.search(folded))
 
 
 def compares_years(text: str) -> bool:

@@ -12,7 +12,16 @@ import numpy as np
 
 from bot.answers.followup import points_back
 from bot.answers.survey import SurveyQuestion, context_facts, label_at, rank_in, table_of
-from bot.answers.survey_asks import asked_movement, asked_rank, asked_years, compares_years, named_year
+from bot.answers.survey_asks import (
+    asked_movement,
+    asked_rank,
+    asked_years,
+    asks_most,
+    asks_which,
+    compares_years,
+    named_year,
+    says_change,
+)
 from bot.answers.survey_rows import LEXICAL_MIN, RowMatcher
 from bot.models import SurveyFact
 from corpus.load import Corpus
@@ -82,15 +91,27 @@ def read_survey_question(
         ask = "rank"  # "what's the no.5 issue?": that position, not the list
     # a position asked names no row: "the second medium after websites" is not websites (of the
     # labelled survey examples that ask a position, 17 of 18 name no row)
-    row = None if rank is not None else rows.match(table, text, vector, ask in ("top", "list"), words_only)
+    # 「一番大きく増えたのは？」「下がったものは？」 ask the table's mover: no row by likeness alone
+    mover = asked_movement(text) is not None and (asks_most(text) or asks_which(text))
+    open_ask = ask in ("top", "list") or mover
+    row = None if rank is not None else rows.match(table, text, vector, open_ask, words_only)
     if table == "profile":
         return SurveyQuestion(table, ask, (), row, None, _group_of(corpus, row, text, rows.tokens))
     years = tuple(y.year for y in table_of(corpus, table).years)
+    if ask == "change" and not says_change(text) and named_year(text, years) is not None:
+        # 「前年度、一番多かったのは？」 names one year and no change: that year's figure
+        others = (a for a, _ in asks[1:] if a in ("top", "share", "rank", "list"))
+        ask = "rank" if rank is not None else next(others, "share")
     if ask == "change" and rank is not None and row is None and asked_years(text, False, years) == years[:1]:
-        ask = "rank"  # "what was number one the year before?": that year's position, not a change
+        # "what was number one the year before?": that year's position, not a change — unless
+        # the change itself is asked ("how did the #1's share change from the year before?")
+        ask = "change" if says_change(text) else "rank"
     asked = asked_years(text, ask == "change", years)
     refers = points_back(text)
-    pointed = shown if refers and shown is not None and shown.table == table else None
+    # 「2番目のやつ、その前の年は何%？」 points at a row of the list shown; 「その前の年は何が1位？」
+    # asks which row held that place then
+    at_shown = points_back(text, times=True) and not asks_which(text)
+    pointed = shown if at_shown and shown is not None and shown.table == table else None
     if pointed is not None and asked[-1] != pointed.year and rank is not None and row is None:
         # 「2番目のやつ、その前の年は何%？」: that row of the list shown, in both years
         row, rank, ask = label_at(corpus, table, pointed.year, rank), None, "change"
@@ -115,7 +136,8 @@ def read_survey_question(
     question = SurveyQuestion(table, ask, asked, row, rank)
     if shown is None:
         return question
-    sure = asks[0][1] >= ASK_SURE
+    # 「何が一番だった？」 asks which row, whatever the ask model's doubt
+    sure = asks[0][1] >= ASK_SURE or (asks[0][0] == "top" and asks_which(text))
     return about_shown_row(question, shown, named_year(text, years), sure, refers)
 
 
