@@ -236,7 +236,7 @@ class Recommender:
             self.corpus, message.search, reading.vector, tables, asks, self.rows, shown, words_only
         )
         if about is not None and about.type == "problem":
-            question = about_shown(self.corpus, question, before, about.query)
+            question = about_shown(self.corpus, question, before, f"{about.query} {message.search}")
         return answer_survey(draft, message.text, question)
 
     def _structure(

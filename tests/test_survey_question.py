@@ -3,6 +3,8 @@ the row vectors are left out, so only the words decide)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 
 from bot.answers.survey import SurveyQuestion, label_at
@@ -283,3 +285,16 @@ def test_the_most_changed_row_of_a_table_is_asked_either_way() -> None:
     assert asked_movement("Which kind of support do most firms want, and how did it move?") is None
     q = _read("情報を見る媒体で前年から一番変化が大きかったのは？", ["info_media"], "change")
     assert (q.ask, q.row) == ("shift", None)
+
+
+def test_a_survey_follow_up_after_a_problem_asks_the_row_linked_to_what_the_owner_told() -> None:
+    from bot.answers.survey_question import about_shown
+
+    said = "大きな地震が来たときにどう事業を続けるか何も決めてない そういう計画づくりの支援を使いたい会社は？"
+    q = SurveyQuestion("support_wanted", "share", ("令和５年度",))
+    assert about_shown(CORPUS, q, ["危機管理対策"], said).row == "BCPの策定支援"  # 地震 of 地震対策
+    # nothing told points at one row: the asked table's linked row ('wants to use' → support_wanted)
+    town = ["商店街や中小企業の活力向上"]
+    wanted = about_shown(CORPUS, q, town, "どれくらい？")
+    faced = about_shown(CORPUS, replace(q, table="management_issues"), town, "何%？")
+    assert (wanted.row, faced.row) == ("商店街の活性化に向けた支援", "営業・販売力の強化")

@@ -57,10 +57,13 @@ def fact(corpus: Corpus, table_id: str, year: str, row: PercentRow, by_rank: boo
     return SurveyFact(table_id, title, year, row.rank, row.label, row.percent, sv.respondents, by_rank)
 
 
-def context_facts(corpus: Corpus, directions: Sequence[str], said: str = "") -> list[SurveyFact]:
+def context_facts(
+    corpus: Corpus, directions: Sequence[str], said: str = "", table_asked: str | None = None
+) -> list[SurveyFact]:
     """For the first direction, the survey row the project links to it (aids.yaml survey_links);
     of several, the one whose words or everyday words the owner ``said`` (「お金の工面」 is
-    資金調達, not 営業・販売力, though both are linked to 商店街や中小企業の活力向上)."""
+    資金調達, not 営業・販売力, though both are linked to 商店街や中小企業の活力向上) — a phrase's
+    words in part (「大きな地震」 is some of 「地震対策」) — then the one in ``table_asked``."""
     links = corpus.aids.survey_links
     found: list[SurveyFact] = []
     for title in directions[:1]:
@@ -73,13 +76,18 @@ def context_facts(corpus: Corpus, directions: Sequence[str], said: str = "") -> 
     if len(found) > 1 and said:
         words = set(tokens(said))
 
-        def said_of(f: SurveyFact) -> int:
+        def said_of(f: SurveyFact) -> float:
             aid = corpus.aids.survey_words.get(f.table, {}).get(f.label)
             phrases = [f.label, *((*aid.ja, *aid.en) if aid else ())]
-            return sum(1 for p in phrases if (w := set(tokens(p)) - {"支援", "対応"}) and w <= words)
+            parts = [(w & words, w) for p in phrases if (w := set(tokens(p)) - {"支援", "対応", "対策"})]
+            return sum(len(shared) / len(w) for shared, w in parts)
 
-        best = max(found, key=said_of)  # the first of equals: the document's order
-        return [best] if said_of(best) else found[:1]
+        def fit(f: SurveyFact) -> tuple[float, bool]:
+            return said_of(f), f.table == table_asked
+
+        return [max(found, key=fit)]  # the first of equals: the document's order
+    if len(found) > 1 and table_asked is not None:
+        return [next((f for f in found if f.table == table_asked), found[0])]
     return found[:1]
 
 

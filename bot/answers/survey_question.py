@@ -147,7 +147,7 @@ def about_shown(
     """A survey question naming no row, asked after an answer, means the shown direction's
     row (「同じ悩みの会社はどれくらい？」): the row the project links to it, as a share; of
     several, the one the owner's earlier message (``said``) speaks of."""
-    linked = context_facts(corpus, shown, said) if question.row is None else []
+    linked = context_facts(corpus, shown, said, question.table) if question.row is None else []
     if not linked:
         return question
     f = linked[0]
