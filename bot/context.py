@@ -32,12 +32,13 @@ def in_context(
     topic_min: float,
     weak_decline: bool = False,
     show_min: float = 0.0,
+    names_one: Callable[[], bool] = lambda: False,
 ) -> InContext:
     """``intent``, ``names_a_case`` and ``topic`` read the message (the follow-up intent
     model; whether it names or describes a company; the direction model's confidence); each
     is called only when the decision needs it. ``weak_decline``: the message was read as out
     of scope, but only a little more likely than not; ``show_min``: below it, no direction
-    fits a problem well."""
+    fits a problem well; ``names_one``: whether the message names a company or program."""
     shown = shown_directions(previous) if previous and previous.type in ("problem", "structure") else []
     if previous is not None and (kind == "filler" or (kind == "out_of_scope" and weak_decline)):
         # 「何か使える支援ある？」, or 「万一やられたときの備えは？」 after an answer on a break-in:
@@ -49,6 +50,9 @@ def in_context(
         return InContext("followup", None, shown)
     if kind == "case" and shown and not names_a_case():
         return InContext("followup", "cases", shown)  # "did anyone actually use that?"
+    if kind in ("problem", "filler") and topic() < show_min and names_one():
+        # "Tell me about mederi": no direction fits it as a problem, and it names a company
+        return InContext("case", None, shown)
     if kind == "filler" and topic() >= topic_min:
         return InContext("problem", None, shown)  # 「ランサムウェア…どうしよ」: a clear topic
     return InContext(kind, None, shown)

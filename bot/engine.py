@@ -139,6 +139,7 @@ class Recommender:
             self.calibration.topic_min,
             reading.barely_off_topic,
             self.calibration.show_min,
+            lambda: bool(named(message.search, self.entities)),
         )
         kind, shown = context.kind, context.shown
         if kind == "followup" and previous is not None:

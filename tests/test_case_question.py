@@ -158,3 +158,22 @@ def test_who_else_used_the_one_program_of_the_company_shown() -> None:
     assert ask("ほかに同じ支援を使った会社は？", KAWAMASA, (equipment,)) == ("who_used", [], [equipment])
     # no program spoken of: another company, not the program's users
     assert ask("ほかにも同じようなことしてる会社ある？", MEDERI)[0] == "programs_used"
+
+
+def test_a_follow_up_pointing_at_the_company_shown_asks_something_about_it_not_who_used() -> None:
+    reading = Reading("case", np.zeros(4, dtype=np.float32), (), ())
+    kawamasa = next(c for c in CORPUS.document.cases if c.company == KAWAMASA)
+    vectors = {t: np.zeros(4, dtype=np.float32) for _, t, _ in passages_of(kawamasa)}
+    models = SimpleNamespace(
+        about=SimpleNamespace(ranked=lambda v, t: [(KAWAMASA, 0.9)]),
+        aspects=SimpleNamespace(ranked=lambda v, t: [("who_used", 0.58), ("what_did", 0.17)]),
+    )
+    look = CaseLookup(CORPUS, models, entities(CORPUS), vectors, thing_words(CORPUS))
+    about = f"海外企業連携プロジェクト事業を使った会社ってどこ？ {KAWAMASA} 海外企業連携プロジェクト事業"
+    aspect, companies, _, _ = read_case_question(
+        look, "その会社は海外のどこに拠点を作ったの？", reading, about, list
+    )
+    assert (aspect, [c.company for c in companies]) == ("what_did", [KAWAMASA])
+    # 「その支援を使った会社は？」 points at the program: who used it
+    program = read_case_question(look, "その支援を使った会社は？", reading, about, list)
+    assert program[0] == "who_used"

@@ -72,3 +72,11 @@ def test_after_a_company_answer_a_problem_nothing_fits_asks_more_about_the_compa
     clear = in_context("problem", case, never, never, lambda: 0.6, 0.8, show_min=0.35)
     assert clear.kind == "problem"  # 「うちも海外に売りたい」: a problem of the owner's own
     assert in_context("problem", _shown(), never, never, lambda: 0.2, 0.8, show_min=0.35).kind == "problem"
+
+
+def test_a_message_naming_a_company_that_fits_no_direction_is_a_case_question() -> None:
+    # "Tell me about mederi": read as a vague problem, but it names a company of the document
+    got = in_context("problem", None, never, never, lambda: 0.2, 0.9, show_min=0.37, names_one=lambda: True)
+    assert got.kind == "case"
+    story = in_context("problem", None, never, never, lambda: 0.8, 0.9, show_min=0.37, names_one=never)
+    assert story.kind == "problem"  # a problem that fits a direction stays one

@@ -14,6 +14,7 @@ import numpy as np
 from bot.answers.cases import passages_of, sentences
 from bot.answers.distinct import distinct_match
 from bot.answers.entities import Entity, named
+from bot.answers.followup import points_at_company
 from bot.classify import Classifiers, Reading
 from bot.keywords import nouns, tokens
 from corpus.load import Corpus
@@ -222,7 +223,12 @@ def read_case_question(
     only when nothing names the company and the case-question model is unsure (its best guess
     stands when retrieval finds nothing)."""
     doc = look.corpus.document
-    aspect, p_aspect = look.models.aspects.ranked(reading.vector, reading.tokens)[0]
+    aspects = look.models.aspects.ranked(reading.vector, reading.tokens)
+    aspect, p_aspect = aspects[0]
+    if about and not exclude and aspect in ("who_used", "list") and points_at_company(text):
+        # 「その会社は海外のどこに拠点を？」 after who used a program: the company is given, so
+        # something else about it is asked
+        aspect, p_aspect = next(((a, p) for a, p in aspects if a not in ("who_used", "list")), aspects[0])
     found = named(f"{about} {text}", look.known, places=True)
     companies = [c for e in found if e.kind == "company" for c in doc.cases if c.company == e.name]
     programs = [e.name for e in found if e.kind == "program"]

@@ -37,6 +37,19 @@ _TIME_POINTED = re.compile(
 )
 
 
+_AT_COMPANY = re.compile(
+    r"(?:その|この|あの)(?:会社|企業|社|メーカー|工場)|そこ[はがのでって]|\b(?:they|their|them)\b"
+    r"|\b(?:that|this|the) (?:company|firm|maker|startup|business)\b",
+    re.I,
+)
+
+
+def points_at_company(text: str) -> bool:
+    """The message points at a company shown (「その会社は？」 "what did they get?"), not at a
+    program (「その支援を使った会社は？」)."""
+    return bool(_AT_COMPANY.search(text))
+
+
 def points_back(text: str, times: bool = False) -> bool:
     """The message points at what was shown (「それって何位？」, "how did that change?");
     with ``times``, a pointed time (「その前の年」) counts too."""
