@@ -14,7 +14,7 @@ import numpy as np
 
 from bot import llm
 from bot.answers.case_question import CaseLookup, thing_words
-from bot.answers.cases import passages_of
+from bot.answers.cases import passages_of, sentences
 from bot.answers.entities import entities
 from bot.answers.survey_rows import RowMatcher, everyday_words, label_text, row_labels
 from bot.calibration import Calibration, load_calibration
@@ -70,7 +70,8 @@ def load_parts(
     labels = row_labels(corpus)
     texts = sorted({label for group in labels.values() for label in group})
     label_vectors = dict(zip(texts, vectors_of([label_text(corpus, t) for t in texts]), strict=True))
-    case_texts = [t for c in corpus.document.cases for _, t, _ in passages_of(c)]
+    passages = [t for c in corpus.document.cases for _, t, _ in passages_of(c)]
+    case_texts = list(dict.fromkeys([*passages, *(x for t in passages for x in sentences(t))]))
     words = [e.text for e in examples.items] + [u.text for u in corpus.units]
     known = entities(corpus)
     progress(f"ready: {len(chunks)} chunks, model {embeddings.model_name}")

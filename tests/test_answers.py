@@ -126,8 +126,10 @@ def test_the_answering_passage_is_quoted_in_the_one_lead_sentence(case) -> None:
         a = answer_case(draft(), "q", kind, [case], [], quote=(text, text.split("。")[0]))
         opening = text.split("。")[0]  # a passage of several sentences is quoted up to its first
         assert opening in first_sentence(a) and case.company in first_sentence(a)
-        if programs:  # the action's own programs are what is presented
-            assert [p.name for p in a.programs[: a.primary_programs]] == list(programs)
+        if programs:  # the action's own programs first, then the rest the company used
+            presented = [p.name for p in a.programs[: a.primary_programs]]
+            assert presented[: len(programs)] == list(programs)
+            assert set(presented) == set(case.programs)
 
 
 @pytest.mark.parametrize("case", DOC.cases, ids=lambda c: c.id)

@@ -177,3 +177,36 @@ def test_a_follow_up_pointing_at_the_company_shown_asks_something_about_it_not_w
     # 「その支援を使った会社は？」 points at the program: who used it
     program = read_case_question(look, "その支援を使った会社は？", reading, about, list)
     assert program[0] == "who_used"
+
+
+def test_a_count_asked_by_its_unit_finds_the_passage_giving_it_whatever_its_kind() -> None:
+    from bot.answers.case_question import asked_number
+
+    reading = Reading("case", np.zeros(4, dtype=np.float32), (), ())
+    doctor = next(c for c in CORPUS.document.cases if c.company == "トラベルドクター株式会社")
+    vectors = {t: np.zeros(4, dtype=np.float32) for _, t, _ in passages_of(doctor)}
+    models = SimpleNamespace(
+        about=SimpleNamespace(ranked=lambda v, t: [(doctor.company, 0.9)]),
+        aspects=SimpleNamespace(ranked=lambda v, t: [("result", 0.6)]),  # sure, but of the wrong kind
+    )
+    look = CaseLookup(CORPUS, models, entities(CORPUS), vectors, thing_words(CORPUS))
+    question = "How many entries were there in the contest that the travel-for-patients startup won?"
+    _, _, _, quote = read_case_question(look, question, reading, "", list)
+    assert quote is not None and "８０３" in quote[1]  # not 「10以上のメディア」
+    age = asked_number("How old was the founder of mederi when she started the company?")
+    assert age is not None and age.search("29歳") and not age.search("2020年")
+    span = asked_number("それ何年から何年の話？")
+    assert span is not None and span.search("2018年～2022年") and not span.search("2000年代")
+
+
+def test_a_list_read_unsurely_is_one_company_when_its_words_are_that_companys_alone() -> None:
+    reading = Reading("case", np.zeros(4, dtype=np.float32), ("ペン", "作る", "会社", "事例"), ())
+    models = SimpleNamespace(
+        about=SimpleNamespace(ranked=lambda v, t: [(KAWAMASA, 0.3)]),
+        aspects=SimpleNamespace(ranked=lambda v, t: [("list", 0.3), ("business", 0.25)]),
+    )
+    nikko = next(c for c in CORPUS.document.cases if c.company == NIKKO)
+    vectors = {t: np.zeros(4, dtype=np.float32) for _, t, _ in passages_of(nikko)}
+    look = CaseLookup(CORPUS, models, entities(CORPUS), vectors, thing_words(CORPUS))
+    aspect, companies, _, _ = read_case_question(look, "ペン作ってる会社の事例ある？", reading, "", list)
+    assert (aspect, [c.company for c in companies]) == ("business", [NIKKO])

@@ -256,3 +256,27 @@ def test_an_item_is_found_by_words_only_it_has_within_its_strategy() -> None:
     assert after.item is not None and "商店街の活力向上" in DOC.strategy("Ⅳ").vision_directions[after.item]
     # a strategy's list asked naming no item's own words stays a list
     assert read_structure_question(CORPUS, "戦略Ⅳの課題は？", issues, []).item is None
+
+
+def test_a_third_party_is_no_third_strategy() -> None:
+    assert asked_strategy("後継ぎがいない会社をM&Aで第三者に引き継ぐ話は、どの方向性に入ってる？") is None
+    assert asked_strategy("第三の戦略") == "Ⅲ"
+
+
+def test_the_visions_directions_are_its_items_not_the_sixteen() -> None:
+    parts = [("directions", 0.44), ("vision", 0.42)]
+    assert read_structure_question(CORPUS, "戦略Ⅳのビジョンの方向性を一覧で", parts, []).part == "vision"
+    assert read_structure_question(CORPUS, "ビジョンの戦略Ⅳの取組の方向性", parts, []).part == "directions"
+
+
+def test_a_position_after_a_list_is_that_lists_item() -> None:
+    unsure = [("pillars", 0.3), ("issues", 0.2)]
+    third = read_structure_question(CORPUS, "and the third one?", unsure, [], [], "Ⅰ", "issues")
+    assert (third.part, third.strategy, third.item) == ("issues", "Ⅰ", 2)
+    fifth = read_structure_question(CORPUS, "5番目だけもう一回", [("strategies", 0.4)], [], [], "Ⅲ", "vision")
+    assert (fifth.part, fifth.strategy, fifth.item) == ("vision", "Ⅲ", 4)
+    # 「2つ目について詳しく」 after one strategy's directions: that direction and its items
+    second = read_structure_question(
+        CORPUS, "2つ目について詳しく", [("directions", 0.3)], [], [], "Ⅱ", "directions"
+    )
+    assert (second.part, second.direction) == ("direction_items", DOC.strategy("Ⅱ").directions[1].title)

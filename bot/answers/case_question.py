@@ -40,12 +40,27 @@ PROGRAM_WORDS = frozenset(
 )
 _ASKS_YEAR = re.compile(r"何\s*年(?!間|度)|いつ|\bwhen\b|what year|which year", re.I)
 _ASKS_AMOUNT = re.compile(
-    r"何\s*(?:件|人|社|回|か国|カ国|ヶ国|%|割|倍|億|万|円|期)|いくら|どの(?:くらい|ぐらい)|どれ(?:くらい|ぐらい)"
-    r"|how (?:many|much)|what share|percent",
+    r"何\s*(?:件|人|社|回|か国|カ国|ヶ国|%|割|倍|億|万|円|期|歳)|いくら|どの(?:くらい|ぐらい)|どれ(?:くらい|ぐらい)"
+    r"|how (?:many|much|old)|what share|percent|what age",
     re.I,
 )
 _YEAR = re.compile(r"(?:19|20)\d\d\s*年")
-_AMOUNT = re.compile(r"\d[\d,]*\s*(?:件|人|社|回|か国|カ国|ヶ国|%|割|倍|億|万|円|期|以上)")
+# the unit a count asked for names ("how many entries?" → 件), so the passage giving that count
+# wins over one giving another (「10以上のメディア」)
+_UNITS = (
+    (re.compile(r"何\s*件|entries|entry|applica", re.I), "件"),
+    (re.compile(r"何\s*(?:か国|カ国|ヶ国)|countr", re.I), "(?:か国|カ国|ヶ国)"),
+    (re.compile(r"何\s*人|how many (?:people|employees|staff)", re.I), "人"),
+    (re.compile(r"何\s*社|how many (?:companies|firms)", re.I), "社"),
+    (re.compile(r"何\s*期|cohort", re.I), "期"),
+    (re.compile(r"いくら|how much|資金|raise|raised|money", re.I), "(?:億|万|円)"),
+)
+_ASKS_AGE = re.compile(r"何\s*歳|how old|what age", re.I)
+_AGE = re.compile(r"\d+\s*歳")
+# 「何年から何年？」: a span of years, not one (「２０００年代より」 is one)
+_ASKS_SPAN = re.compile(r"何\s*年\s*から\s*何\s*年|from when|how long|何\s*年間", re.I)
+_SPAN = re.compile(r"(?:19|20)\d\d\s*年?\s*[～〜~\-－]\s*(?:19|20)\d\d")
+_AMOUNT = re.compile(r"\d[\d,]*\s*(?:件|人|社|回|か国|カ国|ヶ国|%|割|倍|億|万|円|期|歳|以上)")
 ABOUT_MIN = 0.5  # the case-question model names the company or program described
 LEANS = 0.3  # ...or leans to a program, enough to read "who else used it?" as about it
 PASSAGE_KIND_BONUS = 0.02  # the asked kind of passage (result, what it did) wins a near tie
@@ -59,7 +74,7 @@ class CaseLookup:
     corpus: Corpus
     models: Classifiers
     known: tuple[Entity, ...]  # the companies and programs the document names
-    vectors: dict[str, np.ndarray]  # each company passage's query-side vector
+    vectors: dict[str, np.ndarray]  # each company passage's (and its sentences') query-side vector
     words: Mapping[str, frozenset[str]]  # each company's and program's words (thing_words)
 
 
@@ -108,9 +123,16 @@ def asked_number(text: str) -> re.Pattern[str] | None:
     """What a passage must give to answer: a year (「何年から？」「いつ応募した？」) or an amount
     (「応募は何件？」「いくら集めた？」 "how many countries?"); None when no number is asked."""
     folded = unicodedata.normalize("NFKC", text)
+    if _ASKS_SPAN.search(folded):
+        return _SPAN
+    if _ASKS_AGE.search(folded):  # "how old was she when…": an age, not the year of "when"
+        return _AGE
     if _ASKS_YEAR.search(folded):
         return _YEAR
-    return _AMOUNT if _ASKS_AMOUNT.search(folded) else None
+    if not _ASKS_AMOUNT.search(folded):
+        return None
+    unit = next((u for asks, u in _UNITS if asks.search(folded)), None)
+    return re.compile(rf"\d[\d,]*\s*{unit}") if unit else _AMOUNT
 
 
 def asked_words(case: Case, reading: Reading) -> set[str]:
@@ -119,14 +141,20 @@ def asked_words(case: Case, reading: Reading) -> set[str]:
     return set(reading.tokens) - set(tokens(case.company)) - set(tokens(case.ward))
 
 
-def best_sentence(passage: str, words: set[str], number: re.Pattern[str] | None = None) -> str:
-    """The passage's sentence sharing most of the asked words (the first on a tie): the one
-    the lead quotes (「海外に出始めたのは何年？」 → 「２０１６年より海外市場へ参入…」). With a
-    ``number`` asked, a sentence that gives one comes first ("how many countries?")."""
+def best_sentence(
+    passage: str,
+    words: set[str],
+    number: re.Pattern[str] | None = None,
+    near: Callable[[str], float] = lambda t: 0.0,
+) -> str:
+    """The passage's sentence sharing most of the asked words: the one the lead quotes
+    (「海外に出始めたのは何年？」 → 「２０１６年より海外市場へ参入…」). With a ``number`` asked, a
+    sentence that gives one comes first ("how many countries?"); of equals, the one ``near``
+    the question (its similarity), else the first."""
 
-    def score(t: str) -> tuple[bool, int]:
+    def score(t: str) -> tuple[bool, int, float]:
         gives = number is not None and bool(number.search(unicodedata.normalize("NFKC", t)))
-        return gives, len(words & set(tokens(t)))
+        return gives, len(words & set(tokens(t))), near(t)
 
     return max(sentences(passage), key=score)
 
@@ -154,14 +182,23 @@ def best_passage(
         asked = {n for w in words for n in nouns(w)} - PROGRAM_WORDS
         return described(list(actions), asked, actions)
     options = passages_of(case)
-    if sure and any(kind == aspect for kind, _, _ in options):
+    counted = number is not None and number is not _YEAR and number is not _AMOUNT
+    given = [o for o in options if counted and number and number.search(unicodedata.normalize("NFKC", o[1]))]
+    if given:  # "how many entries?": the passage giving that count, whatever its kind
+        options = given
+    elif sure and any(kind == aspect for kind, _, _ in options):
         options = [o for o in options if o[0] == aspect]
-    if number is not None:  # 「応募は何件？」: only a passage that gives one can answer
-        options = [o for o in options if number.search(unicodedata.normalize("NFKC", o[1]))] or options
+    if number is not None and not given:  # 「応募は何件？」: only a passage that gives one can answer
+        gives = [o for o in options if number.search(unicodedata.normalize("NFKC", o[1]))]
+        amounts = [o for o in options if _AMOUNT.search(unicodedata.normalize("NFKC", o[1]))]
+        options = gives or (amounts if number not in (_YEAR, _SPAN) else []) or options
 
     def score(option: tuple[str, str, tuple[str, ...]]) -> float:
         kind, text, _ = option
-        overlap = len(words & set(tokens(text))) / max(len(words), 1)
+        # a word inside a longer one counts (the ペン of 『東京インターナショナルペンショー』)
+        folded = unicodedata.normalize("NFKC", text)
+        own = set(tokens(text))
+        overlap = sum(1 for w in words if w in own or (len(w) > 1 and w in folded)) / max(len(words), 1)
         bonus = PASSAGE_KIND_BONUS if kind == aspect else 0.0
         return float(vectors[text] @ reading.vector) + 0.1 * overlap + bonus
 
@@ -207,6 +244,19 @@ def _described_thing(
     return thing
 
 
+def _one_described(look: CaseLookup, words: set[str]) -> str | None:
+    """The one company or program whose passages have words of the question no other's have,
+    a word inside a longer one counting (the ペン of 『東京インターナショナルペンショー』)."""
+    texts: dict[str, str] = {}
+    for case in look.corpus.document.cases:
+        for _, text, programs in passages_of(case):
+            for name in (case.company, *programs):
+                texts[name] = texts.get(name, "") + unicodedata.normalize("NFKC", text)
+    inside = {name: {w for w in words if len(w) > 1 and w in text} for name, text in texts.items()}
+    known = {name: look.words.get(name, frozenset()) | inside[name] for name in texts}
+    return described(list(texts), words, known)
+
+
 def read_case_question(
     look: CaseLookup,
     text: str,
@@ -238,11 +288,23 @@ def read_case_question(
         # 「そこが使ったプログラム、ほかにも使った会社は？」 after one company that used one program:
         # all who used it (the document may show no other)
         return "who_used", [], list(used), None
+    number = asked_number(text)
+    unsure_list = aspect == "list" and p_aspect < ASPECT_SURE
+    # 「ペン作ってる会社の事例ある？」: not the list, when its words are one company's alone
+    alone = _one_described(look, set(nouns(text))) if unsure_list and not found else None
+    if alone is not None:
+        found = [e for e in look.known if e.name == alone]
+        companies = [c for c in doc.cases if c.company == alone]
+        programs = [] if companies else [alone]
+    if unsure_list and (found or number is not None):
+        # 'and how many countries now?' after one company: something it did or came to, not the
+        # list (nor one action's program: "what did it use?" is all of them, in its passages)
+        told = ("what_did", "result", "business")
+        aspect, p_aspect = next(((a, p) for a, p in aspects if a in told), aspects[0])
     if not found and aspect != "list":
         thing = _described_thing(look, text, reading, aspect, nearest_hits, exclude)
         companies = [c for c in doc.cases if c.company == thing]
         programs = [thing] if not companies else []
-    number = asked_number(text)
     if programs and not companies and (aspect in ("what_did", "result", "business") or number):
         # 「TSGで優勝した会社は何件の応募から？」: about the program's one company
         users = doc.cases_using(programs[0])
@@ -253,4 +315,11 @@ def read_case_question(
     asked = asked_words(companies[0], reading)
     sure = p_aspect >= ASPECT_SURE
     passage = best_passage(companies[0], reading, aspect, look.vectors, sure, asked, number)
-    return aspect, companies, programs, (passage, best_sentence(passage, asked, number)) if passage else None
+    if not passage:
+        return aspect, companies, programs, None
+
+    def near(sentence: str) -> float:
+        vector = look.vectors.get(sentence)
+        return float(vector @ reading.vector) if vector is not None else 0.0
+
+    return aspect, companies, programs, (passage, best_sentence(passage, asked, number, near))

@@ -153,7 +153,11 @@ def answer_case(
     focus = next(
         (tuple(progs) for c in companies[:1] for _, text, progs in passages_of(c) if text == passage), ()
     )
-    used = list(dict.fromkeys([*programs, *(focus or [p for c in companies for p in c.programs])]))
+    # the programs asked of, the passage's own, then the rest the company used: a question on
+    # what it did or got shows every program it used, the one quoted first
+    narrow = aspect == "programs_used" and bool(focus)
+    rest = [] if narrow else [p for c in companies for p in c.programs]
+    used = list(dict.fromkeys([*programs, *focus, *rest]))
     # the direction most of these programs serve first (河政工業: two overseas programs and an
     # equipment subsidy → 海外展開の促進); only that one is presented, the other is related
     counts = Counter(t for p in used for t in corpus.aids.programs[p].directions)

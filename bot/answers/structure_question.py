@@ -37,7 +37,7 @@ _NUMBER = {
 }
 _NUMERAL = re.compile(r"[ⅠⅡⅢⅣⅤ]")  # looked for before NFKC, which spells them as Latin letters
 _STRATEGY = re.compile(  # read after NFKC
-    r"(?:戦略|strategy|第)\s*\(?\s*(iii|ii|iv|i|v|[1-5]|[一二三四五])(?![0-9a-z])"
+    r"(?:戦略|strategy|第)\s*\(?\s*(iii|ii|iv|i|v|[1-5]|[一二三四五])(?![0-9a-z者])"  # not 第三者
     r"|(first|second|third|fourth|fifth)\s+strategy"
     r"|([1-5一二三四五])\s*(?:つ目|番目)の\s*戦略",  # 「3つ目の戦略」
     re.I,
@@ -49,6 +49,9 @@ LINKED_PARTS = ("issues", "remarks")
 STRATEGY_WORDS = frozenset({"戦略", "strategy", "strategies", "sme", "smes"})
 LIGHT_WORDS = frozenset({"有る", "為る", "成る", "居る", "向ける", "出来る"})  # say nothing of a topic
 CONFIDENT = 0.4  # the direction model's probability that lets it name the strategy meant
+LIST_SURE = 0.5  # the part model sure of a part of its own, after a list (else: that list's)
+_VISION = re.compile(r"ビジョン|\bvision\b", re.I)  # read after NFKC
+_ACTIONS = re.compile(r"取組|取り組")  # 「ビジョンの取組の方向性」 names the 16 directions
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,17 @@ def read_structure_question(
     top, p = directions[0] if directions else (None, 0.0)
     direction = named[0] if named else (top if p >= CONFIDENT else None)
     part = parts[0][0]
+    vision = _VISION.search(folded) and not _ACTIONS.search(folded)
+    if part == "directions" and vision and "vision" in [q for q, _ in parts[:3]]:
+        part = "vision"  # 「ビジョンの方向性」 is the Vision's ①–⑤, not the 取組の方向性
+    if position is not None and shown_part in (*ITEM_PARTS, "directions") and numeral is None:
+        # 「5番目だけもう一回」 "and the third one?" after a list: that list's item
+        part = shown_part if parts[0][1] < LIST_SURE or parts[0][0] not in PER_STRATEGY else part
+        of_one = shown_strategy is not None and part == "directions" == shown_part and position > 0
+        listed_directions = corpus.document.strategy(shown_strategy).directions if of_one else []
+        if direction is None and 0 < position <= len(listed_directions):
+            # 「2つ目について詳しく」 after one strategy's directions: that direction's items
+            part, direction = "direction_items", listed_directions[position - 1].title
     if part == "direction_items" and direction is None and shown:
         direction = shown[0]  # 「具体的に都は何をしてくれるの？」 after an answer: what it showed
     titled = titled_strategy(corpus, text)
