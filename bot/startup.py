@@ -16,7 +16,7 @@ from bot import llm
 from bot.answers.case_question import CaseLookup, thing_words
 from bot.answers.cases import passages_of, sentences
 from bot.answers.entities import entities
-from bot.answers.survey_rows import RowMatcher, everyday_words, label_text, row_labels
+from bot.answers.survey_rows import RowMatcher, everyday_words, example_rows, label_text, row_labels
 from bot.calibration import Calibration, load_calibration
 from bot.classify import fit_classifiers
 from bot.examples import load_examples
@@ -70,6 +70,8 @@ def load_parts(
     labels = row_labels(corpus)
     texts = sorted({label for group in labels.values() for label in group})
     label_vectors = dict(zip(texts, vectors_of([label_text(corpus, t) for t in texts]), strict=True))
+    named_rows = [(e.table, e.row, e.text) for e in examples.items if e.table and e.row]
+    row_votes = example_rows(named_rows, vectors_of([t for _, _, t in named_rows]))
     passages = [t for c in corpus.document.cases for _, t, _ in passages_of(c)]
     case_texts = list(dict.fromkeys([*passages, *(x for t in passages for x in sentences(t))]))
     words = [e.text for e in examples.items] + [u.text for u in corpus.units]
@@ -87,7 +89,12 @@ def load_parts(
         "calibration": calibration,
         "entities": known,
         "rows": RowMatcher(
-            labels, label_vectors, tokens, {r: corpus.gloss(r) for r in label_vectors}, everyday_words(corpus)
+            labels,
+            label_vectors,
+            tokens,
+            {r: corpus.gloss(r) for r in label_vectors},
+            everyday_words(corpus),
+            row_votes,
         ),
         "cases": CaseLookup(
             corpus,

@@ -298,3 +298,27 @@ def test_a_survey_follow_up_after_a_problem_asks_the_row_linked_to_what_the_owne
     wanted = about_shown(CORPUS, q, town, "どれくらい？")
     faced = about_shown(CORPUS, replace(q, table="management_issues"), town, "何%？")
     assert (wanted.row, faced.row) == ("商店街の活性化に向けた支援", "営業・販売力の強化")
+
+
+def test_a_row_in_an_owners_own_words_is_voted_by_the_nearest_labelled_examples() -> None:
+    from bot.answers.survey_rows import example_rows
+
+    def unit(*xs: float) -> np.ndarray:
+        v = np.array(xs, dtype=np.float32)
+        return v / np.linalg.norm(v)
+
+    examples = [
+        ("management_issues", "資金調達", "お金の工面"),
+        ("management_issues", "資金調達", "資金繰り"),
+    ]
+    examples += [("management_issues", "人材不足への対応", "人が来ない")]
+    vectors = np.stack([unit(1, 0.1, 0, 0), unit(1, 0, 0.1, 0), unit(0, 1, 0, 0)])
+    rows = RowMatcher(LABELS, {}, tokens, {}, {}, example_rows(examples, vectors))
+    assert rows.voted("management_issues", unit(1, 0.05, 0.05, 0)) == "資金調達"
+    assert rows.voted("management_issues", unit(0, 0, 0, 1)) is None  # nothing near: no vote
+    assert rows.voted("obstacles", unit(1, 0, 0, 0)) is None  # no example of that table
+    # the vote comes only after the words and the label similarity: a row named in words wins
+    assert (
+        rows.match("management_issues", "人材不足への対応は？", unit(1, 0.05, 0.05, 0), False)
+        == "人材不足への対応"
+    )

@@ -81,7 +81,7 @@ def asked_rank(text: str) -> int | None:
 
 # asking which row holds a place (「何が1位？」 "what was number one?"), not a figure of a row
 _WHICH = re.compile(
-    r"何が|なにが|何だった|どれ(?!くらい|ぐらい|だけ|ほど)|どの項目|もの(?:は|って)"
+    r"何が|なにが|何だった|どれ(?!くらい|ぐらい|だけ|ほど)|どの項目|もの(?:は|って)|どこ(?:から|で|を|に)"
     r"|\bwhich\b|\bwhat (?:was|is|were|came|comes)\b",
     re.I,
 )

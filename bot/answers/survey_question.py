@@ -93,7 +93,7 @@ def read_survey_question(
     # labelled survey examples that ask a position, 17 of 18 name no row)
     # 「一番大きく増えたのは？」「下がったものは？」 ask the table's mover: no row by likeness alone
     mover = asked_movement(text) is not None and (asks_most(text) or asks_which(text))
-    open_ask = ask in ("top", "list") or mover
+    open_ask = ask in ("top", "list") or mover or asks_which(text)  # 「みんなどこから？」 names no row
     row = None if rank is not None else rows.match(table, text, vector, open_ask, words_only)
     if table == "profile":
         return SurveyQuestion(table, ask, (), row, None, _group_of(corpus, row, text, rows.tokens))

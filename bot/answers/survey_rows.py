@@ -1,7 +1,8 @@
 """Finding the survey row a question names: by a label's own words, its English gloss, its
 everyday words (aids.yaml ``survey_words``), a count the owner gives, or — for owners' own
 words ("お金の調達", "staff shortage") — by how far one label stands out in similarity from the
-table's other labels. Tuned on the labelled survey examples.
+table's other labels, else by the row the nearest labelled survey examples name. Tuned on the
+labelled survey examples and the dev questions.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ _FOUNDED = re.compile(r"創業|設立|社歴|founded|in business|established|old
 _RANGE = re.compile(r"^(\d+)(?:-(\d+))?(人|年)(未満|以上|以内)?$")
 LEXICAL_MIN = 0.5  # share of a label's own words found in the question
 STANDOUT_MIN = 0.02  # best label's similarity above the median label's
+NEIGHBOURS = 3  # labelled survey examples that vote on a row
+NEIGHBOUR_MIN = 0.87  # the nearest example's similarity, for the vote to count at all
+VOTE_MIN = 0.6  # the winning row's share of the neighbours' similarity-weighted votes
 
 
 def counted_row(text: str, labels: Sequence[str]) -> str | None:
@@ -67,6 +71,8 @@ class RowMatcher:
     tokens: Callable[[str], list[str]]
     glosses: dict[str, str] = field(default_factory=dict)  # row label -> the project's English
     everyday: dict[str, tuple[str, ...]] = field(default_factory=dict)  # row label -> owners' words
+    # table id -> (vectors of the labelled survey examples naming a row of it, their rows)
+    examples: dict[str, tuple[np.ndarray, tuple[str, ...]]] = field(default_factory=dict)
 
     def _words_of(self, text: str) -> frozenset[str]:
         return frozenset(_singular(w) for w in self.tokens(text)) - GENERIC - GENERIC_EN
@@ -144,6 +150,26 @@ class RowMatcher:
         best = int(np.argmax(sims))
         return labels[best], float(sims[best] - np.median(sims))
 
+    def voted(self, table: str, vector: np.ndarray) -> str | None:
+        """The row the labelled survey examples nearest the question name, when the nearest is
+        close and most of the neighbours agree: an owner's own words ("お金の工面", "not knowing
+        how") are near an example written in such words, though far from the label."""
+        if table not in self.examples:
+            return None
+        matrix, rows = self.examples[table]
+        sims = matrix @ vector
+        near = np.argsort(-sims)[:NEIGHBOURS]
+        if not len(near) or sims[near[0]] < NEIGHBOUR_MIN:
+            return None
+        votes: dict[str, float] = {}
+        for i in near:  # 「知識・ノウハウ不足」 and 「知識･ノウハウ不足」 are one row
+            row = unicodedata.normalize("NFKC", rows[i])
+            votes[row] = votes.get(row, 0.0) + float(sims[i])
+        best = max(votes, key=lambda r: votes[r])
+        labels = self.labels.get(table, ())
+        label = next((r for r in labels if unicodedata.normalize("NFKC", r) == best), None)
+        return label if votes[best] >= VOTE_MIN * sum(votes.values()) else None
+
     def match(
         self, table: str, text: str, vector: np.ndarray, open_ask: bool, words_only: bool = False
     ) -> str | None:
@@ -161,7 +187,9 @@ class RowMatcher:
         label, share = self.lexical(table, text)
         if share > 0 and label == best:  # words and similarity agree, though neither is sure
             return best
-        return best if standout >= STANDOUT_MIN else None
+        if standout >= STANDOUT_MIN:
+            return best
+        return self.voted(table, vector)
 
 
 def row_labels(corpus: Corpus) -> dict[str, tuple[str, ...]]:
@@ -184,3 +212,15 @@ def everyday_words(corpus: Corpus) -> dict[str, tuple[str, ...]]:
 def label_text(corpus: Corpus, label: str) -> str:
     gloss = corpus.gloss(label)
     return f"{label} ({gloss})" if gloss else label
+
+
+def example_rows(
+    examples: Sequence[tuple[str, str, str]], vectors: np.ndarray
+) -> dict[str, tuple[np.ndarray, tuple[str, ...]]]:
+    """``examples``: (table, row, text) of the labelled survey examples naming a row, and
+    ``vectors`` their texts' vectors: per table, the matrix and rows ``RowMatcher.voted`` reads."""
+    out: dict[str, tuple[np.ndarray, tuple[str, ...]]] = {}
+    for table in dict.fromkeys(t for t, _, _ in examples):
+        at = [i for i, (t, _, _) in enumerate(examples) if t == table]
+        out[table] = (vectors[at], tuple(examples[i][1] for i in at))
+    return out
