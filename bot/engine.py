@@ -289,6 +289,20 @@ class Recommender:
         intent = intent or self.models.intents.ranked(reading.vector, reading.tokens)[0][0]  # not ranked yet
         if followup.asks_linked_part(parts, intent, previous):  # 「この件、委員は何て？」
             return self._structure(draft, message, reading, followup.shown_directions(previous), None)
-        focus = followup.focus_of(self.models.directions.ranked(reading.vector, reading.tokens), previous)
+        ranked = self.models.directions.ranked(reading.vector, reading.tokens)
+        focus = followup.focus_of(ranked, previous)
         position = followup.asked_position(message.search)
+        if focus is None and previous.type == "problem":
+            told = lambda: self._told(previous.query, previous.lang)  # noqa: E731
+            if (other := followup.told_one(told, ranked, position, previous)) is not None:
+                # the owner's other problem, which the answer before missed: about it now
+                previous, focus, position = followup.with_shown(previous, self.corpus, other), other, None
         return followup.answer_followup(draft, message.text, intent, position, previous, focus)
+
+    def _told(self, said: str, lang: str) -> list[str]:
+        """Each problem clause's likeliest direction, in the order the owner told them."""
+        message = read_message(said, self.settings.max_query_chars, lang, self.kana.restore)
+        clauses = [c for c in self.read(message, after_answer=False).clauses if c.label == "problem"]
+        tops = [self.models.directions.ranked(c.vector, c.tokens)[0] for c in clauses]
+        # a clause that fits no direction well (「IT consultancy. Two problems」) is no problem told
+        return list(dict.fromkeys(t for t, p in tops if p >= self.calibration.clause_min))

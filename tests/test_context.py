@@ -80,3 +80,17 @@ def test_a_message_naming_a_company_that_fits_no_direction_is_a_case_question() 
     assert got.kind == "case"
     story = in_context("problem", None, never, never, lambda: 0.8, 0.9, show_min=0.37, names_one=never)
     assert story.kind == "problem"  # a problem that fits a direction stays one
+
+
+def test_a_follow_up_on_a_problem_the_answer_missed_is_about_that_problem() -> None:
+    from bot.answers.followup import told_one
+
+    prev = _shown()  # showed 海外展開の促進 only
+    told = ["海外展開の促進", "事業承継の一層の促進"]  # the owner told two problems
+    assert told_one(lambda: told, [], 2, prev) == "事業承継の一層の促進"  # 「2つ目は？」
+    hiring = [("事業承継の一層の促進", 0.6), (OVERSEAS, 0.2)]
+    assert told_one(lambda: told, hiring, None, prev) == "事業承継の一層の促進"  # "the successor one?"
+    assert told_one(lambda: told, [("危機管理対策", 0.6)], None, prev) is None  # never told
+    # about what was shown: the owner's earlier message is not read again
+    assert told_one(never, [(OVERSEAS, 0.6)], None, prev) is None
+    assert told_one(never, [], 1, prev) is None

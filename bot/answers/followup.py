@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from bot.answers.problem import direction_items, program_items
 from bot.answers.survey import context_facts, fact_item
@@ -108,6 +109,35 @@ def case_about(prev: Answer) -> str:
     """What a follow-up on a case answer is about: its question and the companies and programs
     it showed, in the document's names."""
     return " ".join(dict.fromkeys([prev.query, *shown_companies(prev), *shown_programs(prev)]))
+
+
+def told_one(
+    told: Callable[[], Sequence[str]],
+    ranked: Sequence[tuple[str, float]],
+    position: int | None,
+    prev: Answer,
+) -> str | None:
+    """The problem of the owner's earlier message that a follow-up asks about but the answer
+    did not show (「2つ目は？」 after one of two problems was found; "what about the hiring
+    one?"): ``told`` reads each problem clause's direction, in order (called only when the
+    follow-up points past what was shown); ``ranked``, the follow-up's own direction reading."""
+    shown = set(shown_directions(prev))
+    if position is not None and position > len(shown):
+        said = told()
+        return said[position - 1] if position <= len(said) and said[position - 1] not in shown else None
+    own = [t for t, p in ranked[:3] if p >= FOCUS_MIN and t not in shown]
+    if position is None and own:
+        said = told()
+        return next((t for t in own if t in said), None)
+    return None
+
+
+def with_shown(prev: Answer, corpus: Corpus, title: str) -> Answer:
+    """The answer before, as if it had shown ``title`` too (its last presented direction)."""
+    shown = prev.directions[: prev.primary]
+    rest = [d for d in prev.directions[prev.primary :] if d.title != title]
+    added = [*shown, direction_match(corpus, title, 1.0)]
+    return replace(prev, directions=[*added, *rest], primary=len(added))
 
 
 def focus_of(ranked: Sequence[tuple[str, float]], prev: Answer) -> str | None:
