@@ -322,3 +322,12 @@ def test_a_row_in_an_owners_own_words_is_voted_by_the_nearest_labelled_examples(
         rows.match("management_issues", "人材不足への対応は？", unit(1, 0.05, 0.05, 0), False)
         == "人材不足への対応"
     )
+
+
+def test_a_row_worded_another_way_in_the_year_asked_is_that_years_row() -> None:
+    older, newer = "人材育成・確保の支援", "人材育成･確保に向けた取組支援"
+    other = "知的財産総合センターにおける支援"
+    vectors = {older: np.array([1.0, 0.0]), newer: np.array([0.99, 0.14]), other: np.array([0.8, 0.6])}
+    rows = RowMatcher(LABELS, {k: v / np.linalg.norm(v) for k, v in vectors.items()}, tokens)
+    assert rows.renamed(older, [newer, other]) == newer
+    assert rows.renamed(other, [older, newer]) is None  # alike, but not one row

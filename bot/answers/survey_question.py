@@ -107,6 +107,9 @@ def read_survey_question(
         # the change itself is asked ("how did the #1's share change from the year before?")
         ask = "change" if says_change(text) else "rank"
     asked = asked_years(text, ask == "change", years)
+    in_year = [r.label for y in table_of(corpus, table).years if y.year == asked[-1] for r in y.rows]
+    if row is not None and row not in in_year and len(asked) == 1 and named_year(text, years) is None:
+        row = rows.renamed(row, in_year) or row  # the year asked words that row another way
     refers = points_back(text)
     # 「2番目のやつ、その前の年は何%？」 points at a row of the list shown; 「その前の年は何が1位？」
     # asks which row held that place then

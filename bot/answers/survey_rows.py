@@ -31,6 +31,7 @@ LEXICAL_MIN = 0.5  # share of a label's own words found in the question
 STANDOUT_MIN = 0.02  # best label's similarity above the median label's
 NEIGHBOURS = 3  # labelled survey examples that vote on a row
 NEIGHBOUR_MIN = 0.87  # the nearest example's similarity, for the vote to count at all
+RENAMED_MIN = 0.95  # one row under two years' wordings (label vectors' similarity)
 VOTE_MIN = 0.6  # the winning row's share of the neighbours' similarity-weighted votes
 
 
@@ -149,6 +150,16 @@ class RowMatcher:
         sims = np.array([float(self.vectors[label] @ vector) for label in labels])
         best = int(np.argmax(sims))
         return labels[best], float(sims[best] - np.median(sims))
+
+    def renamed(self, label: str, labels: Sequence[str]) -> str | None:
+        """The one of ``labels`` that is ``label`` under another year's wording (「人材育成・確保の
+        支援」 in 令和４年度 is 「人材育成･確保に向けた取組支援」 in 令和５年度): nearly the same
+        vector, nearer than two different rows come (0.93 at most in these tables)."""
+        if label not in self.vectors:
+            return None
+        sims = [(float(self.vectors[x] @ self.vectors[label]), x) for x in labels if x in self.vectors]
+        best = max(sims, default=(0.0, None))
+        return best[1] if best[0] >= RENAMED_MIN else None
 
     def voted(self, table: str, vector: np.ndarray) -> str | None:
         """The row the labelled survey examples nearest the question name, when the nearest is
