@@ -331,3 +331,15 @@ def test_a_row_worded_another_way_in_the_year_asked_is_that_years_row() -> None:
     rows = RowMatcher(LABELS, {k: v / np.linalg.norm(v) for k, v in vectors.items()}, tokens)
     assert rows.renamed(older, [newer, other]) == newer
     assert rows.renamed(other, [older, newer]) is None  # alike, but not one row
+
+
+def test_the_two_information_tables_are_told_apart_by_what_they_ask() -> None:
+    both = ["info_sources", "info_media"]
+    assert _read("支援策の情報って、みんな何で見てるの？", both, "top").table == "info_media"
+    assert (
+        _read("Who do most firms hear about support programs from?", both[::-1], "top").table
+        == "info_sources"
+    )
+    assert (
+        _read("支援策の情報、みんなどうしてる？", both, "top").table == "info_sources"
+    )  # no word: the model's

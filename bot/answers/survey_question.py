@@ -50,6 +50,25 @@ def _group_of(corpus: Corpus, row: str | None, text: str, tokens: Callable[[str]
     return None
 
 
+# the two information tables differ in what they ask: through what (a medium one reads or sees)
+# or from whom (a source one hears it from); an owner's question says which by these words
+_BY_MEDIUM = re.compile(
+    r"何で|なにで|媒体|メディア|見て|読んで|\bmedi(?:a|um)\b|\bchannels?\b|\bread\b", re.I
+)
+_BY_SOURCE = re.compile(r"誰から|だれから|誰に|相手|聞いて|聞く|教わ|\bwho\b|\bwhom\b|\bhear\b", re.I)
+INFO_TABLES = ("info_sources", "info_media")
+
+
+def _info_table(text: str, tables: Sequence[tuple[str, float]]) -> str | None:
+    """Of the two information tables, when they are the model's likeliest two, the one the
+    question's words ask (「『何で』情報を得てるか」 is the media; 「誰から聞く」 the sources)."""
+    if {t for t, _ in tables[:2]} != set(INFO_TABLES):
+        return None
+    folded = unicodedata.normalize("NFKC", text)
+    medium, source = bool(_BY_MEDIUM.search(folded)), bool(_BY_SOURCE.search(folded))
+    return None if medium == source else "info_media" if medium else "info_sources"
+
+
 def _table_named(text: str, vector: np.ndarray, tables: Sequence[tuple[str, float]], rows: RowMatcher) -> str:
     """The table model's best, unless the owner names a row of another likely table ("営業とか
     売る力" is an issue, not a profile) with more than half of its words (half of 「東京都」 is
@@ -58,7 +77,7 @@ def _table_named(text: str, vector: np.ndarray, tables: Sequence[tuple[str, floa
     人材不足 among the issues) — or names it in full by its label or gloss ("Website, flyers,
     what?"); an owner's everyday word fits rows of several tables ("raise money"): only the
     label's own words overrule the model."""
-    table = tables[0][0]
+    table = _info_table(text, tables) or tables[0][0]
     if rows.lexical(table, text)[1] >= LEXICAL_MIN:
         return table
     here = rows.standout(table, vector)[1]
