@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,7 @@ from bot.answers.cases import answer_case
 from bot.answers.decline import ask_back, decline_instruction, decline_markup, decline_topic
 from bot.answers.entities import Entity, named
 from bot.answers.problem import Uncovered, answer_problem
-from bot.answers.problem_question import read_problem
+from bot.answers.problem_question import clause_tops, read_problem
 from bot.answers.structure import answer_structure
 from bot.answers.structure_question import ITEM_PARTS, listed_part, program_placed, read_structure_question
 from bot.answers.survey import answer_survey
@@ -293,16 +294,15 @@ class Recommender:
         focus = followup.focus_of(ranked, previous)
         position = followup.asked_position(message.search)
         if focus is None and previous.type == "problem":
-            told = lambda: self._told(previous.query, previous.lang)  # noqa: E731
+            told = partial(self._told, previous.query, previous.lang)
             if (other := followup.told_one(told, ranked, position, previous)) is not None:
                 # the owner's other problem, which the answer before missed: about it now
                 previous, focus, position = followup.with_shown(previous, self.corpus, other), other, None
         return followup.answer_followup(draft, message.text, intent, position, previous, focus)
 
     def _told(self, said: str, lang: str) -> list[str]:
-        """Each problem clause's likeliest direction, in the order the owner told them."""
+        """The problems the owner told, in order: each clause's direction (problem_question.clause_tops)."""
         message = read_message(said, self.settings.max_query_chars, lang, self.kana.restore)
-        clauses = [c for c in self.read(message, after_answer=False).clauses if c.label == "problem"]
-        tops = [self.models.directions.ranked(c.vector, c.tokens)[0] for c in clauses]
-        # a clause that fits no direction well (「IT consultancy. Two problems」) is no problem told
+        tops = clause_tops(self.models, self.read(message, after_answer=False))
+        # as a several-problem answer counts them: a clause fitting no direction well is none
         return list(dict.fromkeys(t for t, p in tops if p >= self.calibration.clause_min))

@@ -7,6 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -76,6 +77,16 @@ class CaseLookup:
     known: tuple[Entity, ...]  # the companies and programs the document names
     vectors: dict[str, np.ndarray]  # each company passage's (and its sentences') query-side vector
     words: Mapping[str, frozenset[str]]  # each company's and program's words (thing_words)
+
+    @cached_property
+    def texts(self) -> dict[str, str]:
+        """Each company's and program's passages as one NFKC text (as thing_words reads them)."""
+        out: dict[str, str] = {}
+        for case in self.corpus.document.cases:
+            for _, text, programs in passages_of(case):
+                for name in (case.company, *programs):
+                    out[name] = out.get(name, "") + unicodedata.normalize("NFKC", text)
+        return out
 
 
 def thing_words(corpus: Corpus) -> dict[str, frozenset[str]]:
@@ -247,11 +258,7 @@ def _described_thing(
 def _one_described(look: CaseLookup, words: set[str]) -> str | None:
     """The one company or program whose passages have words of the question no other's have,
     a word inside a longer one counting (the ペン of 『東京インターナショナルペンショー』)."""
-    texts: dict[str, str] = {}
-    for case in look.corpus.document.cases:
-        for _, text, programs in passages_of(case):
-            for name in (case.company, *programs):
-                texts[name] = texts.get(name, "") + unicodedata.normalize("NFKC", text)
+    texts = look.texts
     inside = {name: {w for w in words if len(w) > 1 and w in text} for name, text in texts.items()}
     known = {name: look.words.get(name, frozenset()) | inside[name] for name in texts}
     return described(list(texts), words, known)

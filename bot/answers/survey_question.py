@@ -108,16 +108,19 @@ def read_survey_question(
     rank = asked_rank(text)
     if rank is not None and ask in ("top", "list"):
         ask = "rank"  # "what's the no.5 issue?": that position, not the list
+    # no row by likeness alone when the question asks which row (「みんなどこから？」) or the
+    # table's mover (「一番大きく増えたのは？」)
+    mover = asks_most(text) and asked_movement(text) is not None
+    open_ask = ask in ("top", "list") or asks_which(text) or mover
     # a position asked names no row: "the second medium after websites" is not websites (of the
     # labelled survey examples that ask a position, 17 of 18 name no row)
-    # 「一番大きく増えたのは？」「下がったものは？」 ask the table's mover: no row by likeness alone
-    mover = asked_movement(text) is not None and (asks_most(text) or asks_which(text))
-    open_ask = ask in ("top", "list") or mover or asks_which(text)  # 「みんなどこから？」 names no row
     row = None if rank is not None else rows.match(table, text, vector, open_ask, words_only)
     if table == "profile":
         return SurveyQuestion(table, ask, (), row, None, _group_of(corpus, row, text, rows.tokens))
-    years = tuple(y.year for y in table_of(corpus, table).years)
-    if ask == "change" and not says_change(text) and named_year(text, years) is not None:
+    tabled = table_of(corpus, table)
+    years = tuple(y.year for y in tabled.years)
+    one_year = named_year(text, years)
+    if ask == "change" and not says_change(text) and one_year is not None:
         # 「前年度、一番多かったのは？」 names one year and no change: that year's figure
         others = (a for a, _ in asks[1:] if a in ("top", "share", "rank", "list"))
         ask = "rank" if rank is not None else next(others, "share")
@@ -126,8 +129,8 @@ def read_survey_question(
         # the change itself is asked ("how did the #1's share change from the year before?")
         ask = "change" if says_change(text) else "rank"
     asked = asked_years(text, ask == "change", years)
-    in_year = [r.label for y in table_of(corpus, table).years if y.year == asked[-1] for r in y.rows]
-    if row is not None and row not in in_year and len(asked) == 1 and named_year(text, years) is None:
+    in_year = [r.label for y in tabled.years if y.year == asked[-1] for r in y.rows]
+    if row is not None and row not in in_year and len(asked) == 1 and one_year is None:
         row = rows.renamed(row, in_year) or row  # the year asked words that row another way
     refers = points_back(text)
     # 「2番目のやつ、その前の年は何%？」 points at a row of the list shown; 「その前の年は何が1位？」
@@ -160,7 +163,7 @@ def read_survey_question(
         return question
     # 「何が一番だった？」 asks which row, whatever the ask model's doubt
     sure = asks[0][1] >= ASK_SURE or (asks[0][0] == "top" and asks_which(text))
-    return about_shown_row(question, shown, named_year(text, years), sure, refers)
+    return about_shown_row(question, shown, one_year, sure, refers)
 
 
 def about_shown(

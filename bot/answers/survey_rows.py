@@ -173,9 +173,8 @@ class RowMatcher:
         if not len(near) or sims[near[0]] < NEIGHBOUR_MIN:
             return None
         votes: dict[str, float] = {}
-        for i in near:  # 「知識・ノウハウ不足」 and 「知識･ノウハウ不足」 are one row
-            row = unicodedata.normalize("NFKC", rows[i])
-            votes[row] = votes.get(row, 0.0) + float(sims[i])
+        for i in near:
+            votes[rows[i]] = votes.get(rows[i], 0.0) + float(sims[i])
         best = max(votes, key=lambda r: votes[r])
         labels = self.labels.get(table, ())
         label = next((r for r in labels if unicodedata.normalize("NFKC", r) == best), None)
@@ -229,9 +228,10 @@ def example_rows(
     examples: Sequence[tuple[str, str, str]], vectors: np.ndarray
 ) -> dict[str, tuple[np.ndarray, tuple[str, ...]]]:
     """``examples``: (table, row, text) of the labelled survey examples naming a row, and
-    ``vectors`` their texts' vectors: per table, the matrix and rows ``RowMatcher.voted`` reads."""
+    ``vectors`` their texts' vectors: per table, the matrix and rows ``RowMatcher.voted`` reads,
+    the rows NFKC-folded (「知識・ノウハウ不足」 and 「知識･ノウハウ不足」 are one row)."""
     out: dict[str, tuple[np.ndarray, tuple[str, ...]]] = {}
     for table in dict.fromkeys(t for t, _, _ in examples):
         at = [i for i, (t, _, _) in enumerate(examples) if t == table]
-        out[table] = (vectors[at], tuple(examples[i][1] for i in at))
+        out[table] = (vectors[at], tuple(unicodedata.normalize("NFKC", examples[i][1]) for i in at))
     return out
