@@ -134,7 +134,8 @@ def clause_joints(text: str) -> list[int]:
     """Offsets just after each particle that joins two statements — a conjunctive し or an
     adversative が/けど (Sudachi tells the し of 厳しいし from that of 美味しい, the が of
     「したいんですが」 from that of 「人が」) — after 「〜のと」 listing two wishes
-    (「海外の客取りたいのと古い機械も替えたいのと」), and after a listing 「と、」."""
+    (「海外の客取りたいのと古い機械も替えたいのと」), after a listing 「と、」, and after a comma
+    that ends a sentence (a verb or adjective in its final form before 、)."""
     out = []
     morphemes = list(_tokenizer().tokenize(text))
     for i, m in enumerate(morphemes):
@@ -151,6 +152,9 @@ def clause_joints(text: str) -> list[int]:
         )
         if joins or lists:
             out.append(m.end())
+        elif after and after.surface() in ("、", ",") and m.part_of_speech()[5].startswith("終止形"):
+            # 「若手が来ない、機械も古い」: a sentence ended with a comma instead of 。
+            out.append(after.end())
         elif m.surface() == "と" and pos == ("助詞", "格助詞") and after and after.surface() in ("、", ","):
             # 「〜って気持ちと、父の引退が…」: two things listed; not the conditional と of 「〜だと、」
             out.append(after.end())

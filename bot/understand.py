@@ -23,12 +23,16 @@ _BOUNDARY = re.compile(
     r"|(?<=\S)\.\s+(?=\D)"  # a full stop between sentences (English, or romaji turned into kana)
     r"|\s*[／/|]\s*"  # slashes between parts
     r"|\s*[①-⑩]\s*|(?:^|\s)\(?\d[.)．）]\s+"  # list markers
+    r"|[、,]?\s*(?=(?:もう)?(?:[1-9１-９一二三四五]|ひと|ふた|みっ)つ(?:目|め)?は)"  # 「1つは…、2つ目は…」
+    r"|[,;]\s*(?=(?:second(?:ly)?|third(?:ly)?|(?:the other|another) (?:one|thing|problem|issue))\b)"
+    r"|(?<=こと)[、,]\s*"  # 「後継ぎがいないこと、若い人が来ないこと」
     r"|\s*[（【]|[）】]\s*"  # a bracketed aside says something apart
     r"|(?<=[しどが])[、,]\s*|(?<=のと)[、,]\s*"  # 「〜し、」「〜けど、」「〜が、」「〜のと、」
-    r"|,\s*(?:and|but|also|plus|then)\s+|\s+and\s+(?=(?:also\s+)?(?:we|i|our|my|they|it)\b)"
-    r"|[:：]\s+",  # "…, then answer: how do I …" — what follows a colon is said apart
+    r"|,\s*(?:and|but|also|plus|then)\s+|\s+and\s+(?=(?:also\s+)?(?:we|i|our|my|they|it)\b)|\s+and\s+also\s+"
+    r"|:\s+|：\s*",  # "…, then answer: how do I …" — what follows a colon is said apart
     re.I,
 )
+_COLON = re.compile(r":\s+|：\s*")
 _MARKUP = re.compile(r"<[^>]*>|\[[^\]]*\]\([^)]*\)|https?://\S+|&[a-z]+;|[`*_#>~|{}\[\]()<>=\"'/\\]")
 _LETTER = re.compile(r"[^\W\d_]")
 MIN_CLAUSE_CHARS = 4  # Japanese characters, or
@@ -127,8 +131,12 @@ def split_clauses(text: str) -> list[Clause]:
         piece = text[start:end]
         if piece.strip():
             lead = len(piece) - len(piece.lstrip())
-            clause = Clause(piece.strip(), start + lead, start + lead + len(piece.strip()))
-            if out and not _big_enough(clause.text):
+            said = piece.strip().rstrip("、,，").rstrip() or piece.strip()
+            clause = Clause(said, start + lead, start + lead + len(said))
+            # "Two problems:" / "Then answer:" announces what follows: it says something of its
+            # own (an intro, an instruction), not more of the clause before
+            announces = isinstance(m, re.Match) and _COLON.fullmatch(m.group()) is not None
+            if out and not _big_enough(clause.text) and not announces:
                 prev = out[-1]
                 out[-1] = Clause(text[prev.start : clause.end], prev.start, clause.end)
             else:

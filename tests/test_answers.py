@@ -71,6 +71,20 @@ def test_overview_and_profile() -> None:
         assert all(f"{r.label}{r.percent}%" in a.lead for r in group.rows)
 
 
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_profile_row_asked_leads_and_a_group_asked_leads_with_its_largest(lang: str) -> None:
+    for group in DOC.survey.profile:
+        for row in group.rows:
+            a = answer_survey(
+                draft(lang), "q", SurveyQuestion("profile", "share", (), row.label, None, group.name)
+            )
+            assert f"{row.percent}%" in first_sentence(a)
+            assert all(f"{r.percent}%" in a.answer for r in group.rows)  # the group behind the lead
+        largest = max(group.rows, key=lambda r: r.percent)
+        a = answer_survey(draft(lang), "q", SurveyQuestion("profile", "top", (), None, None, group.name))
+        assert f"{largest.percent}%" in first_sentence(a)
+
+
 def test_english_survey_answer_glosses_the_labels() -> None:
     table = DOC.survey.tables[0]
     row = table.years[-1].rows[0]

@@ -120,6 +120,21 @@ def test_several_problems_without_connectives(recommender):
     assert set(shown(a)) == {STAFF, CRISIS}
 
 
+def test_an_intro_and_a_counted_list_raise_no_problem_of_their_own(recommender):
+    a = recommender.ask(
+        "I run a small IT consultancy. Two problems: we can't hire engineers,"
+        " and our biggest client keeps pushing prices down."
+    )
+    assert set(shown(a)) == {STAFF, FAIR}
+
+
+def test_a_freelancers_two_problems_split_by_a_slash(recommender):
+    a = recommender.ask(
+        "フリーでデザインの仕事をしてます。納品したあとで報酬を減らされる／データのバックアップが何もない"
+    )
+    assert set(shown(a)) == {FAIR, CRISIS}
+
+
 def test_followups_resolve_against_what_was_shown(recommender):
     first = recommender.ask("海外に自社の商品を売り込みたい")
     assert OVERSEAS in shown(first)

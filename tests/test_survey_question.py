@@ -161,6 +161,20 @@ def test_a_count_the_owner_gives_finds_the_profile_row_holding_it() -> None:
     assert counted_row("we have 30 employees", labels) == "20人以上"
     assert counted_row("創業30年の店", labels) == "21-50年"
     assert counted_row("令和5年度の調査で", labels) is None  # a year is no company's age
+    # a bound beside the count: past it or short of it
+    assert counted_row("創業50年超えの老舗", labels) == "51年以上"
+    assert counted_row("firms over 50 years old", labels) == "51年以上"
+    assert counted_row("従業員が5人に満たない会社", labels) == "5人未満"
+    assert counted_row("under 5 employees", labels) == "5人未満"
+    assert counted_row("a 12-person design studio", labels) == "5-19人"
+    assert counted_row("うちと同じ11〜20年の層", labels) == "11-20年"  # a band of years is an age
+
+
+def test_a_profile_question_names_a_row_by_count_or_word_never_by_likeness() -> None:
+    assert _read("回答企業で製造業は何%？", ["profile"]).row == "製造業"
+    assert _read("卸売りの会社は何%？", ["profile"]).row == "卸売業"  # more of its words than any other's
+    q = _read("回答した会社って、従業員何人くらいのとこが多いの？", ["profile"])
+    assert (q.row, q.group, q.ask) == (None, "従業員数", "top")
 
 
 def test_a_position_asked_names_no_row_even_beside_one() -> None:

@@ -13,15 +13,18 @@ from bot.present import ProblemEvidence
 def clause_tops(models: Classifiers, reading: Reading) -> list[tuple[str, float]]:
     """Each clause may raise a problem of its own: its best direction, weighted by how much the
     clause is a problem rather than background or a general ask for help (2+ clauses only)."""
-    spoken = [c for c in reading.clauses if c.label not in ("out_of_scope", "instruction")]
-    if len(spoken) < 2:
+    if len(reading.clauses) < 2:
         return []
     out = []
-    for c in spoken:
+    for c in reading.clauses:
         title, p = models.directions.ranked(c.vector, c.tokens)[0]
         own = c.types.get("problem", 0.0)
-        share = own / max(own + c.types.get("context", 0.0) + c.types.get("filler", 0.0), 1e-9)
-        out.append((title, p * share))
+        # a clause read as off topic or as an instruction still raises a problem when the
+        # problem reading holds its own against that one (「納品後に報酬を値切られる」)
+        against = sum(c.types.get(k, 0.0) for k in ("context", "filler")) + (
+            c.types.get(c.label, 0.0) if c.label in ("out_of_scope", "instruction") else 0.0
+        )
+        out.append((title, p * own / max(own + against, 1e-9)))
     return out
 
 

@@ -11,7 +11,7 @@ from bot.compose import Draft
 from bot.keywords import tokens
 from bot.models import Answer, Item, SurveyFact
 from corpus.load import Corpus
-from corpus.models import PercentRow, SurveyTable
+from corpus.models import PercentRow, ProfileGroup, SurveyTable
 
 
 @dataclass(frozen=True)
@@ -151,6 +151,9 @@ def _profile(d: Draft, q: SurveyQuestion) -> str:
     sv = d.corpus.document.survey
     groups = [g for g in sv.profile if g.name == q.group] or list(sv.profile)
     leads = []
+    first = _profile_row(d, q, groups[0]) if len(groups) == 1 else None
+    if first is not None:  # one row asked (「うちと同じ規模」), or the group's largest: it leads
+        leads.append(first)
     for g in groups:
         rows = d.w.join(
             [
@@ -160,10 +163,32 @@ def _profile(d: Draft, q: SurveyQuestion) -> str:
                 for r in g.rows
             ]
         )
-        name = d.corpus.gloss(g.name) or g.name if d.w.en else g.name
+        name = _group_name(d, g.name)
         leads.append(d.w.say("survey.lead_profile", respondents=f"{sv.respondents:,}", group=name, rows=rows))
         d.add("survey", [d.line(leads[-1], ref=g.name, cite=d.cite(d.passages.survey_profile.get(g.name)))])
     return " ".join(leads)
+
+
+def _group_name(d: Draft, name: str) -> str:
+    return d.corpus.gloss(name) or name if d.w.en else name
+
+
+def _profile_row(d: Draft, q: SurveyQuestion, group: ProfileGroup) -> str | None:
+    """The sentence for the one row asked: the row named, or the largest when the top is asked."""
+    row = next((r for r in group.rows if r.label == q.row), None)
+    key = "survey.lead_profile_row"
+    if row is None and q.ask == "top" and group.rows:
+        row, key = max(group.rows, key=lambda r: r.percent), "survey.lead_profile_top"
+    if row is None:
+        return None
+    return d.w.say(
+        key,
+        respondents=f"{d.corpus.document.survey.respondents:,}",
+        group=_group_name(d, group.name),
+        label=row.label,
+        label_en=d.corpus.gloss(row.label),
+        percent=row.percent,
+    )
 
 
 def _say(d: Draft, key: str, table_id: str, year: str, row: PercentRow, **more: object) -> str:

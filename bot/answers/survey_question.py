@@ -22,7 +22,7 @@ from bot.answers.survey_asks import (
     named_year,
     says_change,
 )
-from bot.answers.survey_rows import LEXICAL_MIN, RowMatcher
+from bot.answers.survey_rows import LEXICAL_MIN, RowMatcher, counted_row
 from bot.models import SurveyFact
 from corpus.load import Corpus
 
@@ -48,6 +48,16 @@ def _group_of(corpus: Corpus, row: str | None, text: str, tokens: Callable[[str]
         if any((w := set(tokens(p))) and w <= words for p in phrases):
             return g.name
     return None
+
+
+def _profile_named(rows: RowMatcher, text: str) -> str | None:
+    """The profile row the question names: all of its words or an everyday phrase of it
+    (「飲食店」 → サービス業), or more of its words than of any other row's (「卸売り」)."""
+    ranked = rows.ranked("profile", text)
+    if not ranked:
+        return None
+    (best, share), second = ranked[0], ranked[1][1] if len(ranked) > 1 else 0.0
+    return best if share >= 1.0 or (share >= LEXICAL_MIN and share > second) else None
 
 
 # the two information tables differ in what they ask: through what (a medium one reads or sees)
@@ -112,11 +122,19 @@ def read_survey_question(
     # table's mover (「一番大きく増えたのは？」)
     mover = asks_most(text) and asked_movement(text) is not None
     open_ask = ask in ("top", "list") or asks_which(text) or mover
+    if table == "profile":
+        # a profile row is one the owner counts into (「従業員12人」「創業50年超え」), never one
+        # only like the question: every question about the respondents is near some row
+        row = counted_row(text, rows.labels.get(table, ())) or _profile_named(rows, text)
+        # the group is the one its words name, else the nearest row's; a group asked and no
+        # row in it: its largest leads (「社員が少ないとこが多いの？」)
+        group = _group_of(corpus, row, text, rows.tokens) or _group_of(
+            corpus, rows.match(table, text, vector, open_ask, words_only), "", rows.tokens
+        )
+        return SurveyQuestion(table, "top" if row is None else ask, (), row, None, group)
     # a position asked names no row: "the second medium after websites" is not websites (of the
     # labelled survey examples that ask a position, 17 of 18 name no row)
     row = None if rank is not None else rows.match(table, text, vector, open_ask, words_only)
-    if table == "profile":
-        return SurveyQuestion(table, ask, (), row, None, _group_of(corpus, row, text, rows.tokens))
     tabled = table_of(corpus, table)
     years = tuple(y.year for y in tabled.years)
     one_year = named_year(text, years)

@@ -23,8 +23,17 @@ GENERIC_EN = frozenset(
     {"support", "for", "and", "of", "the", "with", "to", "at", "etc", "dealing", "similar"}
 )
 # A count in the question (「従業員4人」, "30 years in business") and a profile row's range
-_COUNT = re.compile(r"(\d+)\s*(?:人|名|people|persons|employees|staff|workers)", re.I)
-_AGE = re.compile(r"(\d+)\s*(?:年(?!度)|years?\b)", re.I)
+# a bound beside the count: 「50年超え」 "over 50 years" are past it, 「5人に満たない」 "under 5
+# people" short of it
+_OVER = r"(?:over|more than|above)\s+"
+_UNDER = r"(?:under|fewer than|less than|below)\s+"
+_PAST = r"(\+|\s*(?:を?超|以上|より多|over\b|or more\b|plus\b))?"
+_SHORT = r"(\s*(?:に満たな|未満|より少な|以下|も?いな|足らず))?"
+_COUNT = re.compile(
+    rf"({_OVER}|{_UNDER})?(\d+)[\s-]*(?:人|名|people|persons?|employees|staff|workers){_PAST}{_SHORT}", re.I
+)
+_AGE_BAND = re.compile(r"\d+\s*[〜~-]\s*(\d+)\s*年(?!度)")
+_AGE = re.compile(rf"({_OVER}|{_UNDER})?(\d+)\+?[\s-]*(?:年(?!度)|years?\b){_PAST}{_SHORT}", re.I)
 _FOUNDED = re.compile(r"創業|設立|社歴|founded|in business|established|old\b", re.I)
 _RANGE = re.compile(r"^(\d+)(?:-(\d+))?(人|年)(未満|以上|以内)?$")
 LEXICAL_MIN = 0.5  # share of a label's own words found in the question
@@ -35,12 +44,25 @@ RENAMED_MIN = 0.95  # one row under two years' wordings (label vectors' similari
 VOTE_MIN = 0.6  # the winning row's share of the neighbours' similarity-weighted votes
 
 
+def _bounded(m: re.Match[str]) -> int:
+    """The count, or one past it where the owner says beyond it (「50年超え」 is 51 or more)."""
+    n = int(m[2])
+    before = (m[1] or "").lower()
+    if m[3] or before.startswith(("over", "more", "above")):
+        return n + 1
+    if m[4] or before.startswith(("under", "fewer", "less", "below")):
+        return n - 1
+    return n
+
+
 def counted_row(text: str, labels: Sequence[str]) -> str | None:
     """The profile row whose range holds a count the owner gives: 「従業員4人」 → 5人未満,
     「創業30年」 → 21-50年 (an age counts only beside 創業/founded: 「令和5年」 is no age)."""
     folded = unicodedata.normalize("NFKC", text)
-    counts = {"人": [int(m) for m in _COUNT.findall(folded)]}
-    counts["年"] = [int(m) for m in _AGE.findall(folded)] if _FOUNDED.search(folded) else []
+    counts = {"人": [_bounded(m) for m in _COUNT.finditer(folded)]}
+    # an age counts beside 創業/founded, or as a band of years (「11〜20年の層」)
+    counts["年"] = [_bounded(m) for m in _AGE.finditer(folded)] if _FOUNDED.search(folded) else []
+    counts["年"] += [int(m[1]) for m in _AGE_BAND.finditer(folded)]
     for label in labels:
         m = _RANGE.match(unicodedata.normalize("NFKC", label))
         if not m:
@@ -106,7 +128,7 @@ class RowMatcher:
         best = max(share, len(folded & gloss) / len(gloss) if gloss else 0.0)
         return (1.0 if everyday and any(p <= folded for p in phrases) else best), share
 
-    def _ranked(self, table: str, text: str, everyday: bool = True) -> list[tuple[str, float]]:
+    def ranked(self, table: str, text: str, everyday: bool = True) -> list[tuple[str, float]]:
         """The table's labels with the share of their words the question has, best first."""
         words = set(self.tokens(text))
         counted = counted_row(text, self.labels.get(table, ())) if table == "profile" else None
@@ -120,7 +142,7 @@ class RowMatcher:
     def lexical(self, table: str, text: str, everyday: bool = True) -> tuple[str | None, float]:
         """The label sharing most of its words with the question, and that share; without
         ``everyday``, only its own words and its gloss's count."""
-        ranked = self._ranked(table, text, everyday)
+        ranked = self.ranked(table, text, everyday)
         return ranked[0] if ranked else (None, 0.0)
 
     def named_in_full(self, table: str, text: str) -> bool:
@@ -136,7 +158,7 @@ class RowMatcher:
 
     def mentioned(self, table: str, text: str) -> str | None:
         """The one label some of whose words the question has, more than any other's."""
-        ranked = self._ranked(table, text)
+        ranked = self.ranked(table, text)
         if not ranked or ranked[0][1] == 0 or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
             return None
         return ranked[0][0]
@@ -188,7 +210,7 @@ class RowMatcher:
         labels = self.labels.get(table, ())
         if not labels:
             return None
-        named = [label for label, share in self._ranked(table, text) if share >= LEXICAL_MIN]
+        named = [label for label, share in self.ranked(table, text) if share >= LEXICAL_MIN]
         if named and not (open_ask and len(named) > 1):
             return named[0]
         if open_ask or words_only:  # "what is the top item?" names no row, nor "banks, advisers or the city?"
