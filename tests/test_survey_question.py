@@ -357,3 +357,17 @@ def test_the_two_information_tables_are_told_apart_by_what_they_ask() -> None:
     assert (
         _read("支援策の情報、みんなどうしてる？", both, "top").table == "info_sources"
     )  # no word: the model's
+
+
+def test_both_years_asked_outright_show_the_row_over_both() -> None:
+    q = _read("新聞の記事や広告で支援を知る会社って何%？2年分ほしい", ["info_media"])
+    assert (q.row, q.ask, len(q.years)) == ("新聞記事・広告", "change", 2)
+
+
+def test_a_question_typed_in_hiragana_names_its_year_and_position() -> None:
+    from bot.answers.survey_asks import asked_rank, named_year
+
+    years = ("令和４年度", "令和５年度")
+    assert named_year("れいわ4ねんどのやつ", years) == "令和４年度"
+    assert asked_rank("けいえいかだいで2いってなに？") == 2
+    assert asked_rank("2いるの？") is None  # 「いる」 is no position

@@ -7,6 +7,23 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
+# a question typed without converting to kanji spells the survey's words in hiragana:
+# 「れいわ4ねんど」「2いは？」
+_SPELLED = (
+    (re.compile(r"れいわ"), "令和"),
+    (re.compile(r"(?<=\d)\s*ねんど"), "年度"),
+    (re.compile(r"(?<=\d)\s*ねん"), "年"),
+    (re.compile(r"(?<=\d)\s*い(?=[っでのはがもとだ？?、。\s]|$)"), "位"),
+)
+
+
+def _fold(text: str) -> str:
+    folded = unicodedata.normalize("NFKC", text)
+    for spelled, written in _SPELLED:
+        folded = spelled.sub(written, folded)
+    return folded
+
+
 _EARLIER = re.compile(
     r"令和\s*4|r\s*4\b|(?<![0-9])4年度|2022|昨年|前年|前の年|去年|前回"
     r"|last year|previous year|year before|prior year|(?:previous|last|prior) (?:survey|one|time)",
@@ -35,6 +52,12 @@ _SHIFT_MOST = re.compile(
 # the last place: 「最下位は？」「一番下は？」 "which came last?"
 _LAST = re.compile(
     r"最下位|一番下|いちばん下|最後|ビリ|\bbottom\b|\blowest\b|\blast\b(?!\s+(?:year|time|survey|fiscal))",
+    re.I,
+)
+# both years asked outright: 「両年度とも」「2年分」 "give me both years", "in each year"
+_BOTH = re.compile(
+    r"両年|両方の年|どちらの年|2年分|二年分|2年とも|二年とも|各年度"
+    r"|\b(?:both|each|either) (?:years?|surveys?)\b",
     re.I,
 )
 # comparing with a year names both: 「前の年と比べて」 is a change, not the earlier year alone
@@ -69,7 +92,7 @@ _ORDINAL = re.compile(
 def asked_rank(text: str) -> int | None:
     """An explicit position ("2位", "3番目", "second", "rank 4"), -1 for the last; "一番"
     alone means the top."""
-    folded = unicodedata.normalize("NFKC", text)
+    folded = _fold(text)
     m = _ORDINAL.search(folded)
     if not m:
         return -1 if _LAST.search(folded) else None
@@ -89,14 +112,14 @@ _WHICH = re.compile(
 
 def asks_which(text: str) -> bool:
     """The question asks which row holds a place (「その前の年は何が1位？」), not its figure."""
-    return bool(_WHICH.search(unicodedata.normalize("NFKC", text)))
+    return bool(_WHICH.search(_fold(text)))
 
 
 def named_year(text: str, years: Sequence[str]) -> str | None:
     """The one survey year a question names (「前の年は？」), if it names exactly one."""
-    folded = unicodedata.normalize("NFKC", text)
+    folded = _fold(text)
     earlier, later = bool(_EARLIER.search(folded)), bool(_LATER.search(folded))
-    if _COMPARE.search(folded):
+    if _COMPARE.search(folded) or _BOTH.search(folded):
         return None
     return None if earlier == later else years[0] if earlier else years[-1]
 
@@ -104,7 +127,7 @@ def named_year(text: str, years: Sequence[str]) -> str | None:
 def asked_movement(text: str) -> str | None:
     """ "rise", "fall" or "shift" (either way, beside a superlative): the way a change asked
     about the whole table went (「一番伸びたのは？」「一番変化が大きかったのは？」)."""
-    folded = unicodedata.normalize("NFKC", text)
+    folded = _fold(text)
     if _FALL.search(folded):
         return "fall"
     if _RISE.search(folded):
@@ -114,26 +137,26 @@ def asked_movement(text: str) -> str | None:
 
 def asks_most(text: str) -> bool:
     """A superlative: 「一番」, 「最も」, "most", "biggest"."""
-    return bool(_MOST.search(unicodedata.normalize("NFKC", text)))
+    return bool(_MOST.search(_fold(text)))
 
 
 def says_change(text: str) -> bool:
     """The question speaks of a change itself (「どう変わった？」 "how did it change"), not
     only of another year."""
-    folded = unicodedata.normalize("NFKC", text)
+    folded = _fold(text)
     return bool(_SHIFT.search(folded) or _RISE.search(folded) or _FALL.search(folded))
 
 
 def compares_years(text: str) -> bool:
     """The question speaks of another year or of comparing (「前の年から」, "than last year")."""
-    folded = unicodedata.normalize("NFKC", text)
-    return bool(_EARLIER.search(folded) or _COMPARE.search(folded))
+    folded = _fold(text)
+    return bool(_EARLIER.search(folded) or _COMPARE.search(folded) or _BOTH.search(folded))
 
 
 def asked_years(text: str, change: bool, years: Sequence[str]) -> tuple[str, ...]:
     """The survey years a question means: both for a change, else the one it names, else the latest."""
-    folded = unicodedata.normalize("NFKC", text)
+    folded = _fold(text)
     earlier, later = bool(_EARLIER.search(folded)), bool(_LATER.search(folded))
-    if change or (earlier and later) or (earlier and _COMPARE.search(folded)):
+    if change or (earlier and later) or (earlier and _COMPARE.search(folded)) or _BOTH.search(folded):
         return tuple(years)
     return (years[0],) if earlier else (years[-1],)

@@ -173,8 +173,9 @@ def read_survey_question(
         named = row or rows.match(table, text, vector, False, words_only) or rows.mentioned(table, text)
         if named is not None and (at := rank_in(corpus, table, asked[-1], named)) is not None:
             return SurveyQuestion(table, "rank", asked[-1:], None, at + 1)
-    if row is not None and ask in ("share", "rank") and asked == years[:1] != years:
-        # a row's figure asked for the earlier year ("去年と比べてどう？") is shown beside the latest
+    if row is not None and ask in ("share", "rank") and (asked == years[:1] != years or len(asked) > 1):
+        # a row's figure asked for the earlier year ("去年と比べてどう？") is shown beside the
+        # latest; asked for both ("give me both years"), over both
         return SurveyQuestion(table, "change", years, row, rank)
     question = SurveyQuestion(table, ask, asked, row, rank)
     if shown is None:
