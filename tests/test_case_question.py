@@ -210,3 +210,32 @@ def test_a_list_read_unsurely_is_one_company_when_its_words_are_that_companys_al
     look = CaseLookup(CORPUS, models, entities(CORPUS), vectors, thing_words(CORPUS))
     aspect, companies, _, _ = read_case_question(look, "ペン作ってる会社の事例ある？", reading, "", list)
     assert (aspect, [c.company for c in companies]) == ("business", [NIKKO])
+
+
+def test_who_else_used_the_program_the_follow_up_describes_of_those_shown() -> None:
+    reading = Reading("case", np.zeros(4, dtype=np.float32), (), ())
+    look = CaseLookup(CORPUS, _models([(NIKKO, 0.9)]), entities(CORPUS), {}, thing_words(CORPUS))
+    shown = ("ニューマーケット開拓支援事業", "革新的事業展開設備投資支援事業")
+
+    def ask(text: str) -> list[str]:
+        _, _, programs, _ = read_case_question(look, text, reading, "", list, frozenset({TAKAYAMA}), shown)
+        return programs
+
+    assert ask("その設備投資の助成、ほかにも使った会社ある？") == [shown[1]]
+    assert ask("ほかに同じ支援を使った会社は？") == [shown[0]]  # none described: the one it led with
+
+
+def test_among_several_companies_shown_the_one_the_question_describes() -> None:
+    reading = Reading("case", np.zeros(4, dtype=np.float32), ("海外", "拠点", "作る"), ())
+    cases = [c for c in CORPUS.document.cases if c.company in (NIKKO, KAWAMASA, TAKAYAMA)]
+    vectors = {t: np.zeros(4, dtype=np.float32) for c in cases for _, t, _ in passages_of(c)}
+    models = SimpleNamespace(
+        about=SimpleNamespace(ranked=lambda v, t: [(NIKKO, 0.9)]),
+        aspects=SimpleNamespace(ranked=lambda v, t: [("what_did", 0.6)]),
+    )
+    look = CaseLookup(CORPUS, models, entities(CORPUS), vectors, thing_words(CORPUS))
+    about = f"設備投資の補助金を使った会社の例を教えて {NIKKO} {KAWAMASA} {TAKAYAMA}"
+    _, companies, _, _ = read_case_question(
+        look, "その中で、海外に拠点を作ったのはどこ？", reading, about, list
+    )
+    assert [c.company for c in companies] == [KAWAMASA]  # not the first of the list

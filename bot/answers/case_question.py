@@ -15,7 +15,7 @@ import numpy as np
 from bot.answers.cases import passages_of, sentences
 from bot.answers.distinct import distinct_match
 from bot.answers.entities import Entity, named
-from bot.answers.followup import points_at_company
+from bot.answers.followup import points_at_company, points_back
 from bot.classify import Classifiers, Reading
 from bot.keywords import nouns, tokens
 from corpus.load import Corpus
@@ -204,16 +204,42 @@ def best_passage(
         amounts = [o for o in options if _AMOUNT.search(unicodedata.normalize("NFKC", o[1]))]
         options = gives or (amounts if number not in (_YEAR, _SPAN) else []) or options
 
-    def score(option: tuple[str, str, tuple[str, ...]]) -> float:
-        kind, text, _ = option
-        # a word inside a longer one counts (the ペン of 『東京インターナショナルペンショー』)
-        folded = unicodedata.normalize("NFKC", text)
-        own = set(tokens(text))
-        overlap = sum(1 for w in words if w in own or (len(w) > 1 and w in folded)) / max(len(words), 1)
-        bonus = PASSAGE_KIND_BONUS if kind == aspect else 0.0
-        return float(vectors[text] @ reading.vector) + 0.1 * overlap + bonus
+    return max(options, key=lambda o: _fit(o, words, reading, vectors, aspect))[1]
 
-    return max(options, key=score)[1]
+
+def _fit(
+    option: tuple[str, str, tuple[str, ...]],
+    words: set[str],
+    reading: Reading,
+    vectors: Mapping[str, np.ndarray],
+    aspect: str,
+) -> float:
+    """How well a passage answers: its similarity to the question, the share of the asked words
+    it has (a word inside a longer one counting: the ペン of 『東京インターナショナルペンショー』),
+    and a small bonus for the asked kind."""
+    kind, text, _ = option
+    folded = unicodedata.normalize("NFKC", text)
+    own = set(tokens(text))
+    overlap = sum(1 for w in words if w in own or (len(w) > 1 and w in folded)) / max(len(words), 1)
+    bonus = PASSAGE_KIND_BONUS if kind == aspect else 0.0
+    return float(vectors[text] @ reading.vector) + 0.1 * overlap + bonus
+
+
+def one_of(look: CaseLookup, cases: Sequence[Case], reading: Reading, aspect: str) -> Case:
+    """「その中で海外に拠点を作ったのは？」 after several companies: the one the question describes
+    — by words only its passages have, else by its passage that answers best."""
+    words = {w for w in nouns(" ".join(reading.tokens))}
+    texts = {c.company: look.texts.get(c.company, "") for c in cases}
+    inside = {name: {w for w in words if len(w) > 1 and w in text} for name, text in texts.items()}
+    alone = described(list(texts), words, {n: look.words.get(n, frozenset()) | inside[n] for n in texts})
+    if alone is not None:
+        return next(c for c in cases if c.company == alone)
+
+    def best(case: Case) -> float:
+        asked = asked_words(case, reading)
+        return max(_fit(o, asked, reading, look.vectors, aspect) for o in passages_of(case))
+
+    return max(cases, key=best)
 
 
 def names_a_case(models: Classifiers, known: tuple[Entity, ...], text: str, reading: Reading) -> bool:
@@ -289,9 +315,14 @@ def read_case_question(
     found = named(f"{about} {text}", look.known, places=True)
     companies = [c for e in found if e.kind == "company" for c in doc.cases if c.company == e.name]
     programs = [e.name for e in found if e.kind == "program"]
-    used = set(shown_programs) if len(set(shown_programs)) == 1 else set()
+    # of the programs the answer before showed, the one the question describes (「その設備投資の
+    # 助成」), else the one it led with (the passage's): 「それ」 "that one"
+    asked = nouns(text) - PROGRAM_WORDS
+    one = described(list(shown_programs), asked, look.words) or shown_programs[0] if shown_programs else None
+    used = {one} if one else set()
     used = used or {u for c in doc.cases if c.company in exclude for u in c.programs}
-    if not found and len(used) == 1 and PROGRAM_WORDS & nouns(text):
+    that_one = aspect == "who_used" and points_back(text)
+    if not found and len(used) == 1 and (PROGRAM_WORDS & nouns(text) or that_one):
         # 「そこが使ったプログラム、ほかにも使った会社は？」 after one company that used one program:
         # all who used it (the document may show no other)
         return "who_used", [], list(used), None
@@ -319,6 +350,8 @@ def read_case_question(
         aspect = aspect if aspect in ("what_did", "result", "business") else "what_did"
     if not companies:
         return aspect, companies, programs, None
+    if len(companies) > 1 and aspect not in ("who_used", "list"):
+        companies = [one_of(look, companies, reading, aspect)]
     asked = asked_words(companies[0], reading)
     sure = p_aspect >= ASPECT_SURE
     passage = best_passage(companies[0], reading, aspect, look.vectors, sure, asked, number)
