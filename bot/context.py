@@ -44,9 +44,11 @@ def in_context(
         # 「何か使える支援ある？」, or 「万一やられたときの備えは？」 after an answer on a break-in:
         # about what it showed
         return InContext("followup", intent(), shown)
-    if kind == "problem" and previous is not None and previous.type == "case" and topic() < show_min:
-        # 「ペンのイベントもやってるらしいけど、名前なんだっけ？」 after a company's answer: no
-        # direction fits it as a problem, so it asks more about that company
+    followable = previous is not None and (previous.type == "case" or bool(shown))
+    if kind == "problem" and followable and topic() < show_min:
+        # 「ペンのイベントもやってるらしいけど、名前なんだっけ？」 after a company's answer, or
+        # 「都のプログラムで合いそうなのある？」 after a problem's: no direction fits it as a
+        # problem of its own, so it asks more about what was shown
         return InContext("followup", None, shown)
     if kind == "case" and shown and not names_a_case():
         return InContext("followup", "cases", shown)  # "did anyone actually use that?"

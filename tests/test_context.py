@@ -65,13 +65,17 @@ def test_pointing_words_refer_back() -> None:
     assert not points_back("お金の工面って何位？") and not points_back("what about loans?")
 
 
-def test_after_a_company_answer_a_problem_nothing_fits_asks_more_about_the_company() -> None:
+def test_after_an_answer_a_problem_nothing_fits_asks_more_about_what_it_showed() -> None:
     case = Answer("日興エボナイトってどんな会社？", "ja", True, type="case")
     vague = in_context("problem", case, never, never, lambda: 0.2, 0.8, show_min=0.35)
     assert vague.kind == "followup"  # 「ペンのイベントもやってるらしいけど、名前は？」
     clear = in_context("problem", case, never, never, lambda: 0.6, 0.8, show_min=0.35)
     assert clear.kind == "problem"  # 「うちも海外に売りたい」: a problem of the owner's own
-    assert in_context("problem", _shown(), never, never, lambda: 0.2, 0.8, show_min=0.35).kind == "problem"
+    # after a problem's answer too: 「都のプログラムで合いそうなのある？」 asks about what it showed
+    assert in_context("problem", _shown(), never, never, lambda: 0.2, 0.8, show_min=0.35).kind == "followup"
+    assert in_context("problem", _shown(), never, never, lambda: 0.6, 0.8, show_min=0.35).kind == "problem"
+    # with nothing shown before, a vague problem stays one (answered with the nearest direction)
+    assert in_context("problem", None, never, never, lambda: 0.2, 0.8, show_min=0.35).kind == "problem"
 
 
 def test_a_message_naming_a_company_that_fits_no_direction_is_a_case_question() -> None:
