@@ -231,8 +231,10 @@ class Recommender:
         tables = tables_meant(m.tables.ranked(reading.vector, reading.tokens), shown, follows)
         # 「同じ悩みの会社はどれくらい？」 after a problem answer: its direction's row, unless named
         before = followup.shown_directions(about) if about is not None and about.type == "problem" else []
-        # a question pointing back (「それって何位？」) names no row of its own by similarity
-        words_only = ((follows or followup.points_back(message.search)) and shown is not None) or bool(before)
+        # a question pointing back (「それって何位？」), or any after one row's figure (「前年から
+        # どう変わった？」), names no row of its own by similarity
+        pointed = follows or followup.points_back(message.search) or not shown.by_rank if shown else False
+        words_only = pointed or bool(before)
         asks = m.asks.ranked(reading.vector, reading.tokens)
         question = read_survey_question(
             self.corpus, message.search, reading.vector, tables, asks, self.rows, shown, words_only

@@ -102,6 +102,9 @@ def test_english_survey_answer_glosses_the_labels() -> None:
         ("what was number one the year before", 1),
         ("the number of firms", None),
         ("一番多いのは", None),
+        ("その中で一番すくなかったのは何パー？", -1),  # the fewest: the last place
+        ("and the least used one?", -1),
+        ("what did they do last year?", None),  # last year is no place
     ],
 )
 def test_asked_rank(text: str, rank: int | None) -> None:

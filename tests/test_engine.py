@@ -293,3 +293,10 @@ def test_a_followup_can_single_out_a_shown_direction_in_its_own_words(recommende
     assert shown(a) == [OVERSEAS]
     b = recommender.ask("2つ目について詳しく", [first])
     assert shown(b) == [shown(first)[1]]
+
+
+def test_after_one_rows_figure_a_follow_up_naming_no_row_is_about_that_row(recommender):
+    first = recommender.ask("新聞で補助金の情報を知る会社ってどれくらい？")
+    assert "新聞記事・広告" in first.lead
+    a = recommender.ask("前の年と比べてどう変わった？", [first])
+    assert "新聞記事・広告" in a.lead and "17%" in a.lead  # not the row most like 「どう変わった」

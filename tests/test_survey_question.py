@@ -102,7 +102,9 @@ def test_after_a_survey_answer_its_table_is_meant_unless_another_is_sure() -> No
     assert tables_meant(unsure, shown, follows=False)[0][0] == "management_issues"
     sure = [("info_media", 0.8)]
     assert tables_meant(sure, shown, follows=False)[0][0] == "info_media"  # a table of its own
-    assert tables_meant(sure, shown, follows=True)[0][0] == "management_issues"
+    # a follow-up means the table shown unless it names another surely (「媒体のほうだと？」)
+    assert tables_meant([("info_media", 0.6)], shown, follows=True)[0][0] == "management_issues"
+    assert tables_meant(sure, shown, follows=True)[0][0] == "info_media"
     assert tables_meant(unsure, None, follows=False) == unsure
 
 

@@ -49,9 +49,10 @@ _SHIFT_MOST = re.compile(
     r"|\b(?:chang|mov|shift)\w* (?:the )?most\b|\b(?:biggest|largest|greatest) (?:change|shift|move)",
     re.I,
 )
-# the last place: 「最下位は？」「一番下は？」 "which came last?"
+# the last place: 「最下位は？」「一番下は？」「一番少ないのは？」 "which came last?", "the least used"
 _LAST = re.compile(
-    r"最下位|一番下|いちばん下|最後|ビリ|\bbottom\b|\blowest\b|\blast\b(?!\s+(?:year|time|survey|fiscal))",
+    r"最下位|一番下|いちばん下|最後|ビリ|(?:一番|いちばん|最も|もっとも)(?:少な|すくな|低)"
+    r"|\bbottom\b|\blowest\b|\bleast\b|\bfewest\b|\blast\b(?!\s+(?:year|time|survey|fiscal))",
     re.I,
 )
 # both years asked outright: 「両年度とも」「2年分」 "give me both years", "in each year"

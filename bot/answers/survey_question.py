@@ -236,6 +236,8 @@ def about_shown_row(
 
 
 TABLE_SURE = 0.5  # the table model more likely right than not: a question's own table
+# ...and for a follow-up, sure enough that it names another table (「媒体のほうだと？」)
+TABLE_SWITCH = 0.7
 
 
 def tables_meant(
@@ -244,6 +246,6 @@ def tables_meant(
     """The tables a survey question may mean, best first: after a survey answer (``shown``,
     its figure), a follow-up means that table, and a survey question of its own (not
     ``follows``: 「一番伸びたのは？」) too, unless the table model is sure of another."""
-    if shown is not None and (follows or not ranked or ranked[0][1] < TABLE_SURE):
+    if shown is not None and (not ranked or ranked[0][1] < (TABLE_SWITCH if follows else TABLE_SURE)):
         return [(shown.table, 1.0)]
     return list(ranked)
