@@ -85,6 +85,16 @@ def test_a_structure_follow_up_naming_no_strategy_means_the_one_shown() -> None:
     assert asked.strategy == "Ⅱ"  # a strategy named in the question wins
 
 
+def test_a_follow_up_asking_the_shown_strategys_issues_gets_all_of_them_not_another_ones_item() -> None:
+    issues = [("issues", 0.75), ("pillars", 0.08)]
+    noise = [("ＤＸをはじめとした成長産業人材の育成を促進", 0.15)]
+    # 「課題」 names the part (Ⅲ's third 課題 speaks of 社会課題); 「その」 names no topic
+    # (Ⅲ's second has 「その後」)
+    for text in ("じゃあ課題のほうは？", "その戦略の課題は何があがってる？"):
+        q = read_structure_question(CORPUS, text, issues, noise, (), "Ⅴ")
+        assert (q.part, q.strategy, q.item) == ("issues", "Ⅴ", None)
+
+
 def test_a_question_naming_one_strategy_gets_its_likeliest_part_not_the_list_of_five() -> None:
     q = read_structure_question(CORPUS, "地域経済の戦略（Ⅳ）の課題をざっと", STRATEGIES, [])
     assert (q.part, q.strategy) == ("issues", "Ⅳ")

@@ -12,7 +12,7 @@ from functools import lru_cache
 
 from bot.answers.distinct import distinct_match
 from bot.answers.entities import Entity
-from bot.answers.followup import asked_position
+from bot.answers.followup import asked_position, points_back
 from bot.keywords import tokens
 from bot.models import Answer
 from corpus.load import Corpus
@@ -47,7 +47,17 @@ ITEM_PARTS = ("issues", "remarks", "vision", "new_movements")
 # parts whose items the project links to directions (aids.yaml): a topic asked finds its items
 LINKED_PARTS = ("issues", "remarks")
 STRATEGY_WORDS = frozenset({"戦略", "strategy", "strategies", "sme", "smes"})
-LIGHT_WORDS = frozenset({"有る", "為る", "成る", "居る", "向ける", "出来る"})  # say nothing of a topic
+# words naming a part itself say which part, not which item: 「課題のほうは？」 is no item
+# whose text speaks of 社会課題
+PART_WORDS = frozenset(
+    {"課題", "委員", "発言", "意見", "ビジョン", "方向", "方向性", "取組", "取り組み", "最初", "一番"}
+)
+# say nothing of a topic: light verbs, and demonstratives (the 其の of 「その辺は」 is the
+# 「その後」 of an item)
+LIGHT_WORDS = frozenset(
+    {"有る", "為る", "成る", "居る", "向ける", "出来る"}
+    | {"其の", "此の", "彼の", "其れ", "此れ", "其処", "どういう"}
+)
 CONFIDENT = 0.4  # the direction model's probability that lets it name the strategy meant
 LIST_SURE = 0.5  # the part model sure of a part of its own, after a list (else: that list's)
 _VISION = re.compile(r"ビジョン|\bvision\b", re.I)  # read after NFKC
@@ -173,7 +183,9 @@ def read_structure_question(
     elif part == "strategies" and direction is not None:
         part = "directions"  # "which strategy is GX/DX in?": that strategy, with its directions
     located, item = None, None
-    if numeral is None and titled is None and part in ITEM_PARTS:
+    # 「その戦略の課題は？」 points at the strategy shown: its items, not one of another's
+    at_shown = shown_strategy is not None and points_back(text)
+    if numeral is None and titled is None and part in ITEM_PARTS and not at_shown:
         numeral, item = found_item(corpus, part, text) or (None, None)
     if numeral is None and part in PER_STRATEGY:
         if direction is not None:
@@ -211,7 +223,7 @@ def found_item(corpus: Corpus, part: str, text: str, within: str | None = None) 
     doc = corpus.document
     strategies = [doc.strategy(within)] if within is not None else doc.strategies
     items = _item_words(tuple((s.numeral, part_texts(s, part)) for s in strategies))
-    return distinct_match(_topic_words(text) - STRATEGY_WORDS, items)
+    return distinct_match(_topic_words(text) - STRATEGY_WORDS - PART_WORDS, items)
 
 
 def found_in(corpus: Corpus, numeral: str, part: str, text: str) -> int | None:
