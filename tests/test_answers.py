@@ -228,6 +228,15 @@ def test_followup_picks_the_nth_shown_direction() -> None:
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
+def test_more_about_a_direction_leads_with_what_it_plans(lang: str) -> None:
+    # "What does it actually plan to do?": the direction's items, in the first sentence
+    for strategy in DOC.strategies:
+        for direction in strategy.directions:
+            a = answer_followup(draft(lang), "詳しく", "detail", None, _shown(direction.title))
+            assert all(NFKC(item) in NFKC(first_sentence(a)) for item in direction.items)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
 def test_every_decline_has_words_in_both_languages(lang: str) -> None:
     topics = load_templates().ja["decline"]["topics"]
     for topic in topics:
