@@ -239,3 +239,21 @@ def test_among_several_companies_shown_the_one_the_question_describes() -> None:
         look, "その中で、海外に拠点を作ったのはどこ？", reading, about, list
     )
     assert [c.company for c in companies] == [KAWAMASA]  # not the first of the list
+
+
+def test_a_number_asked_of_a_program_several_used_is_the_described_companys() -> None:
+    reading = Reading("case", np.zeros(4, dtype=np.float32), (), ())
+    models = SimpleNamespace(
+        about=SimpleNamespace(ranked=lambda v, t: [(NIKKO, 0.9)]),
+        aspects=SimpleNamespace(ranked=lambda v, t: [("what_did", 0.6)]),
+    )
+    vectors = {t: np.zeros(4, dtype=np.float32) for c in CORPUS.document.cases for _, t, _ in passages_of(c)}
+    look = CaseLookup(CORPUS, models, entities(CORPUS), vectors, thing_words(CORPUS))
+    equipment = "革新的事業展開設備投資支援事業"
+    _, companies, _, _ = read_case_question(
+        look, f"メスの会社が{equipment}を使ったのは何年から何年？", reading, "", list
+    )
+    assert [c.company for c in companies] == [TAKAYAMA]
+    # 'how many companies used it?' counts them all: no one company
+    _, companies, _, _ = read_case_question(look, f"{equipment}を使った会社は何社？", reading, "", list)
+    assert len(companies) != 1

@@ -46,13 +46,14 @@ _ASKS_AMOUNT = re.compile(
     re.I,
 )
 _YEAR = re.compile(r"(?:19|20)\d\d\s*年")
+_ASKS_COMPANIES = re.compile(r"何\s*社|how many (?:companies|firms)", re.I)
 # the unit a count asked for names ("how many entries?" → 件), so the passage giving that count
 # wins over one giving another (「10以上のメディア」)
 _UNITS = (
     (re.compile(r"何\s*件|entries|entry|applica", re.I), "件"),
     (re.compile(r"何\s*(?:か国|カ国|ヶ国)|countr", re.I), "(?:か国|カ国|ヶ国)"),
     (re.compile(r"何\s*人|how many (?:people|employees|staff)", re.I), "人"),
-    (re.compile(r"何\s*社|how many (?:companies|firms)", re.I), "社"),
+    (_ASKS_COMPANIES, "社"),
     (re.compile(r"何\s*期|cohort", re.I), "期"),
     (re.compile(r"いくら|how much|資金|raise|raised|money", re.I), "(?:億|万|円)"),
 )
@@ -225,15 +226,21 @@ def _fit(
     return float(vectors[text] @ reading.vector) + 0.1 * overlap + bonus
 
 
-def one_of(look: CaseLookup, cases: Sequence[Case], reading: Reading, aspect: str) -> Case:
-    """「その中で海外に拠点を作ったのは？」 after several companies: the one the question describes
-    — by words only its passages have, else by its passage that answers best."""
-    words = {w for w in nouns(" ".join(reading.tokens))}
+def _described_case(look: CaseLookup, cases: Sequence[Case], words: set[str]) -> Case | None:
+    """Of ``cases``, the one whose passages have words of the question no other's have (a word
+    inside a longer one counting)."""
     texts = {c.company: look.texts.get(c.company, "") for c in cases}
     inside = {name: {w for w in words if len(w) > 1 and w in text} for name, text in texts.items()}
     alone = described(list(texts), words, {n: look.words.get(n, frozenset()) | inside[n] for n in texts})
+    return next((c for c in cases if c.company == alone), None)
+
+
+def one_of(look: CaseLookup, cases: Sequence[Case], reading: Reading, aspect: str) -> Case:
+    """「その中で海外に拠点を作ったのは？」 after several companies: the one the question describes
+    — by words only its passages have, else by its passage that answers best."""
+    alone = _described_case(look, cases, set(nouns(" ".join(reading.tokens))))
     if alone is not None:
-        return next(c for c in cases if c.company == alone)
+        return alone
 
     def best(case: Case) -> float:
         asked = asked_words(case, reading)
@@ -345,8 +352,14 @@ def read_case_question(
         programs = [thing] if not companies else []
     if programs and not companies and (aspect in ("what_did", "result", "business") or number):
         # 「TSGで優勝した会社は何件の応募から？」: about the program's one company
+        # of several, the one the question describes by words not the program's (「メスの会社が
+        # 設備の助成金を使ったのは何年？」); 'how many companies?' counts them all
         users = doc.cases_using(programs[0])
-        companies = users if len(users) == 1 else []
+        words = set(nouns(text)) - PROGRAM_WORDS - nouns(programs[0])
+        one = users[0] if len(users) == 1 else None
+        if one is None and not _ASKS_COMPANIES.search(unicodedata.normalize("NFKC", text)):
+            one = _described_case(look, users, words)
+        companies = [one] if one is not None else []
         aspect = aspect if aspect in ("what_did", "result", "business") else "what_did"
     if not companies:
         return aspect, companies, programs, None
