@@ -5,7 +5,7 @@ the Vision, where a topic belongs."""
 from __future__ import annotations
 
 import pytest
-from answer_helpers import CORPUS, DOC, cites_are_verbatim, draft
+from answer_helpers import CORPUS, DOC, cites_are_verbatim, draft, first_sentence
 
 from bot.answers.structure import answer_structure
 from bot.answers.structure_question import (
@@ -93,6 +93,23 @@ def test_a_follow_up_asking_the_shown_strategys_issues_gets_all_of_them_not_anot
     for text in ("じゃあ課題のほうは？", "その戦略の課題は何があがってる？"):
         q = read_structure_question(CORPUS, text, issues, noise, (), "Ⅴ")
         assert (q.part, q.strategy, q.item) == ("issues", "Ⅴ", None)
+
+
+def test_which_direction_a_word_of_its_items_alone_belongs_to() -> None:
+    unsure = [("ＧＸ・ＤＸの推進", 0.12), ("女性活躍支援", 0.1)]
+    q = read_structure_question(CORPUS, "フリーランスのことはどの方向性で扱ってる？", STRATEGIES, unsure)
+    assert q.located == "適正取引の推進" and q.strategy == "Ⅰ"
+    # a strategy named by its title is asked about itself, not a direction one of its words is in
+    named = read_structure_question(
+        CORPUS, "人材と働き方の戦略、取り組みの方向って何本立て？", STRATEGIES, unsure
+    )
+    assert named.located is None and named.strategy == "Ⅴ"
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_every_strategys_part_listed_together_leads_with_their_count(lang: str) -> None:
+    a = answer_structure(draft(lang), "q", StructureQuestion("directions", None, None))
+    assert str(len(DOC.direction_titles())) in first_sentence(a)
 
 
 def test_a_question_naming_one_strategy_gets_its_likeliest_part_not_the_list_of_five() -> None:

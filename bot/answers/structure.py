@@ -33,7 +33,10 @@ def _per_strategy(d: Draft, q: StructureQuestion) -> str:
     if q.strategy is None:
         for s in doc.strategies:
             d.add("structure", _strategy_items(d, s, q.part), title=d.strategy(s.numeral))
-        return d.w.say("structure.lead_all", part=d.w.say(f"structure.parts.{q.part}"))
+        # 'how many directions in all?': the count leads the list
+        counted = [s.directions if q.part == "directions" else part_texts(s, q.part) for s in doc.strategies]
+        total = sum(len(c) for c in counted)
+        return d.w.say("structure.lead_all", part=d.w.say(f"structure.parts.{q.part}"), n=total)
     s = doc.strategy(q.strategy)
     d.add("structure", _strategy_items(d, s, q.part), title=d.strategy(s.numeral))
     if q.part == "directions":

@@ -158,6 +158,13 @@ def read_structure_question(
     named = [t for t in corpus.document.direction_titles() if unicodedata.normalize("NFKC", t) in folded]
     top, p = directions[0] if directions else (None, 0.0)
     direction = named[0] if named else (top if p >= CONFIDENT else None)
+    asks_where = parts and parts[0][0] in WHERE_PARTS and not shown and numeral is None and position is None
+    if direction is None and asks_where and titled_strategy(corpus, text) is None:
+        # 「フリーランスのことはどの方向性で？」: the direction whose items alone have the word
+        words = _topic_words(text) - STRATEGY_WORDS - PART_WORDS
+        doc = corpus.document
+        listed = tuple((x.title, (x.title, *x.items)) for st in doc.strategies for x in st.directions)
+        direction = distinct_match(words, _direction_words(listed))
     part = parts[0][0]
     vision = _VISION.search(folded) and not _ACTIONS.search(folded)
     if part == "directions" and vision and "vision" in [q for q, _ in parts[:3]]:
@@ -237,6 +244,12 @@ def found_in(corpus: Corpus, numeral: str, part: str, text: str) -> int | None:
 def _item_words(parts: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[tuple[str, int], frozenset[str]]:
     """Each item's words, keyed by (strategy, index) (tokenized once, not per question)."""
     return {(n, i): _topic_words(t) for n, texts in parts for i, t in enumerate(texts)}
+
+
+@lru_cache(maxsize=1)
+def _direction_words(listed: tuple[tuple[str, tuple[str, ...]], ...]) -> dict[str, frozenset[str]]:
+    """Each direction's words: its title's and its items' (tokenized once)."""
+    return {title: frozenset().union(*(_topic_words(t) for t in texts)) for title, texts in listed}
 
 
 def part_texts(s: Strategy, part: str) -> tuple[str, ...]:
