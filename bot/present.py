@@ -45,12 +45,14 @@ def choose_directions(
     # several problems first: a message raising two has its probability split between them,
     # so its best direction alone may look unsure
     whole = {s.title: s.score for s in ranked}
-    confident = [
-        title for title, p in clause_tops if p >= t.clause_min and whole.get(title, 0.0) >= t.support_min
-    ]
-    distinct = list(dict.fromkeys(confident))
-    if len(distinct) >= 2:
-        return Choice(tuple(distinct[:MAX_DIRECTIONS]), several=True)
+    best: dict[str, float] = {}  # each confident direction's surest clause, in the order told
+    for title, p in clause_tops:
+        if p >= t.clause_min and whole.get(title, 0.0) >= t.support_min:
+            best[title] = max(best.get(title, 0.0), p)
+    if len(best) >= 2:
+        # more problems than the answer shows: the surest, still in the order the owner told them
+        kept = set(sorted(best, key=lambda title: -best[title])[:MAX_DIRECTIONS])
+        return Choice(tuple(title for title in best if title in kept), several=True)
     best = ranked[0]
     if best.score < t.show_min:
         return Choice((best.title,), weak=True)

@@ -30,6 +30,13 @@ def test_each_confident_clause_adds_its_own_direction_in_order() -> None:
     assert got.several and got.directions == (A, B)
 
 
+def test_more_problems_than_shown_keeps_the_surest_in_the_order_told() -> None:
+    D = "ＧＸ・ＤＸの推進"
+    ranked = scored((A, 0.3), (B, 0.3), (C, 0.2), (D, 0.2))
+    got = choose_directions(ranked, [(A, 0.9), (B, 0.8), (D, 0.55), (C, 0.85)], T)
+    assert got.directions == (A, B, C)  # D, the least sure, is left out; C keeps its place
+
+
 def test_a_clause_only_adding_detail_needs_support_from_the_whole_message() -> None:
     from dataclasses import replace
 
