@@ -224,6 +224,8 @@ def test_followup_picks_the_nth_shown_direction() -> None:
     assert a.type == "problem"  # more about the owner's second problem: still their consultation
     assert asked_position("2つ目について") == 2 and asked_position("the last one") == -1
     assert asked_position("もっと詳しく") is None
+    assert asked_position("後のほうの話をもっと聞かせて") == -1 and asked_position("the latter") == -1
+    assert asked_position("前者について") == 1 and asked_position("前の年は？") is None
     assert asked_position("戦略Ⅳのビジョン、⑤は何？") == 5  # a circled number is a position too
 
 

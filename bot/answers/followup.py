@@ -21,7 +21,8 @@ _KANJI = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 _WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 _NTH = re.compile(
     r"([1-5一二三四五])\s*(?:つ目|番目|個目|点目|番)|\b(first|second|third|fourth|fifth)\b"
-    r"|(最後|\blast\b(?!\s+(?:year|time|month|week|fiscal)))|([①②③④⑤])",
+    r"|(最後|後(?:の|ろの)ほう|後者|\blatter\b|\blast\b(?!\s+(?:year|time|month|week|fiscal)))|([①②③④⑤])"
+    r"|(前の方|前のほう|前者|\bformer\b)",  # 「後のほうの話」 of two: the last; 「前者」 the first
     re.I,
 )
 _CIRCLED = "①②③④⑤"
@@ -70,6 +71,8 @@ def asked_position(text: str) -> int | None:
         return None
     if m.group(3):
         return -1
+    if m.group(5):
+        return 1
     raw = m.group(1) or m.group(2).lower()
     return int(raw) if raw.isdigit() else _KANJI.get(raw) or _WORDS[raw]
 
