@@ -257,3 +257,18 @@ def test_a_number_asked_of_a_program_several_used_is_the_described_companys() ->
     # 'how many companies used it?' counts them all: no one company
     _, companies, _, _ = read_case_question(look, f"{equipment}を使った会社は何社？", reading, "", list)
     assert len(companies) != 1
+
+
+def test_a_year_asked_after_one_company_is_a_passage_giving_one_not_its_programs() -> None:
+    reading = Reading("case", np.zeros(4, dtype=np.float32), (), ())
+    doctor = next(c for c in CORPUS.document.cases if c.company == "トラベルドクター株式会社")
+    vectors = {t: np.zeros(4, dtype=np.float32) for _, t, _ in passages_of(doctor)}
+    models = SimpleNamespace(
+        about=SimpleNamespace(ranked=lambda v, t: [(doctor.company, 0.9)]),
+        aspects=SimpleNamespace(ranked=lambda v, t: [("programs_used", 0.36), ("result", 0.22)]),
+    )
+    look = CaseLookup(CORPUS, models, entities(CORPUS), vectors, thing_words(CORPUS))
+    about = f"トラベルドクター株式会社ってどこの会社？ {doctor.company} 次世代アントレプレナー育成プログラム"
+    aspect, companies, _, quote = read_case_question(look, "何年のコンテストにでたの？", reading, about, list)
+    assert aspect != "programs_used" and [c.company for c in companies] == [doctor.company]
+    assert quote is not None and "2019" in quote[1]  # a year closing the contest's name counts

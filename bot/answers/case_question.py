@@ -45,7 +45,8 @@ _ASKS_AMOUNT = re.compile(
     r"|how (?:many|much|old)|what share|percent|what age",
     re.I,
 )
-_YEAR = re.compile(r"(?:19|20)\d\d\s*年")
+# a year: 「2016年」, or one closing an event's name (『… GATEWAY（ＴＳＧ） 2019』)
+_YEAR = re.compile(r"(?:19|20)\d\d(?:\s*年|(?=\s*[』」）)]))")
 _ASKS_COMPANIES = re.compile(r"何\s*社|how many (?:companies|firms)", re.I)
 # the unit a count asked for names ("how many entries?" → 件), so the passage giving that count
 # wins over one giving another (「10以上のメディア」)
@@ -341,10 +342,12 @@ def read_case_question(
         found = [e for e in look.known if e.name == alone]
         companies = [c for c in doc.cases if c.company == alone]
         programs = [] if companies else [alone]
-    if unsure_list and (found or number is not None):
-        # 'and how many countries now?' after one company: something it did or came to, not the
-        # list (nor one action's program: "what did it use?" is all of them, in its passages)
-        told = ("what_did", "result", "business")
+    told = ("what_did", "result", "business")
+    one_company = len(companies) == 1 and aspect in ("who_used", "list", "programs_used")
+    if (unsure_list and (found or number is not None)) or (one_company and number is not None):
+        # 'and how many countries now?', 「何年のコンテストに出たの？」 after one company: something
+        # it did or came to, not the list (nor one action's program: "what did it use?" is all of
+        # them, in its passages)
         aspect, p_aspect = next(((a, p) for a, p in aspects if a in told), aspects[0])
     if not found and aspect != "list":
         thing = _described_thing(look, text, reading, aspect, nearest_hits, exclude)
