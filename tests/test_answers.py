@@ -226,6 +226,7 @@ def test_followup_picks_the_nth_shown_direction() -> None:
     assert asked_position("もっと詳しく") is None
     assert asked_position("後のほうの話をもっと聞かせて") == -1 and asked_position("the latter") == -1
     assert asked_position("前者について") == 1 and asked_position("前の年は？") is None
+    assert asked_position("最初のやつ、もうちょい詳しく") == 1
     assert asked_position("戦略Ⅳのビジョン、⑤は何？") == 5  # a circled number is a position too
 
 

@@ -30,6 +30,9 @@ from bot.answers.structure_question import (
         ("Ⅳの課題をざっと", "Ⅳ"),  # a numeral alone (NFKC would spell it IV)
         ("地域経済の戦略（Ⅳ）の課題", "Ⅳ"),
         ("戦略（4）の方向性", "Ⅳ"),
+        ("いちばん最初の戦略のほうはどうなってる？", "Ⅰ"),
+        ("最後の戦略の課題は？", "Ⅴ"),
+        ("最初に知りたいのは人材の話", None),
     ],
 )
 def test_asked_strategy(text: str, numeral: str | None) -> None:

@@ -22,7 +22,7 @@ _WORDS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5}
 _NTH = re.compile(
     r"([1-5一二三四五])\s*(?:つ目|番目|個目|点目|番)|\b(first|second|third|fourth|fifth)\b"
     r"|(最後|後(?:の|ろの)ほう|後者|\blatter\b|\blast\b(?!\s+(?:year|time|month|week|fiscal)))|([①②③④⑤])"
-    r"|(前の方|前のほう|前者|\bformer\b)",  # 「後のほうの話」 of two: the last; 「前者」 the first
+    r"|(最初|初めの|はじめの|前の方|前のほう|前者|\bformer\b)",  # 「後のほう」: the last; 「前者」 the first
     re.I,
 )
 _CIRCLED = "①②③④⑤"

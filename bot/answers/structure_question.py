@@ -42,6 +42,9 @@ _STRATEGY = re.compile(  # read after NFKC
     r"|([1-5一二三四五])\s*(?:つ目|番目)の\s*戦略",  # 「3つ目の戦略」
     re.I,
 )
+_FIRST_LAST = re.compile(  # 「いちばん最初の戦略」「最後の戦略」
+    r"(最初|一番目|はじめ|初め|\bfirst\b)の?\s*戦略|(最後)の?\s*戦略|\b(last) strategy", re.I
+)
 PER_STRATEGY = ("directions", "issues", "remarks", "vision", "new_movements")
 ITEM_PARTS = ("issues", "remarks", "vision", "new_movements")
 # parts whose items the project links to directions (aids.yaml): a topic asked finds its items
@@ -80,7 +83,10 @@ def asked_strategy(text: str) -> str | None:
     """The strategy a question names: Ⅲ, 戦略3, 戦略（III）, 第三, "strategy 3", "third strategy"."""
     if numeral := _NUMERAL.search(text):
         return numeral.group()
-    m = _STRATEGY.search(unicodedata.normalize("NFKC", text))
+    folded = unicodedata.normalize("NFKC", text)
+    if ends := _FIRST_LAST.search(folded):
+        return NUMERALS[0] if ends.group(1) else NUMERALS[-1]
+    m = _STRATEGY.search(folded)
     if not m:
         return None
     raw = (m.group(1) or m.group(2) or m.group(3)).lower()
