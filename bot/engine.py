@@ -250,7 +250,11 @@ class Recommender:
         whose one strategy a question naming none means."""
         m, vector, words = self.models, reading.vector, reading.tokens
         parts, directions = m.parts.ranked(vector, words), m.directions.ranked(vector, words)
-        if program := program_placed(parts, named(message.search, self.entities)):  # 「〜事業はどの戦略？」
+        found = named(message.search, self.entities)
+        before = followup.shown_programs(previous) if previous is not None and previous.type == "case" else []
+        if not found and len(before) == 1:  # "which direction is it part of?" after one program's answer
+            found = [e for e in self.entities if e.name == before[0]]
+        if program := program_placed(parts, found):  # 「〜事業はどの戦略？」
             return answer_case(draft, message.text, "direction", [], [program], None)
         strategy = followup.shown_strategy(previous, self.corpus) if previous is not None else None
         listed = listed_part(previous, self.corpus) if previous is not None else None

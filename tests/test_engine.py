@@ -300,3 +300,9 @@ def test_after_one_rows_figure_a_follow_up_naming_no_row_is_about_that_row(recom
     assert "新聞記事・広告" in first.lead
     a = recommender.ask("前の年と比べてどう変わった？", [first])
     assert "新聞記事・広告" in a.lead and "17%" in a.lead  # not the row most like 「どう変わった」
+
+
+def test_where_a_program_shown_belongs_is_that_programs_direction(recommender):
+    first = recommender.ask("海外企業連携プロジェクト事業ってどんな事業？")
+    a = recommender.ask("それって16の方向性のどれにあたるの？", [first])
+    assert shown(a) == [OVERSEAS] and "海外企業連携プロジェクト事業" in a.lead
