@@ -127,8 +127,8 @@ def real_markdown(real: Mapping[str, Any], jsonl: Mapping[str, Any]) -> list[str
         "rounds; per question a, b, c, c′ and the direct rows one after the other, so a busy moment hits "
         "them alike. The direct rows run `rec.ask` with an encoder that answers from memory. Chroma + "
         f"BM25 were queried {calls['calibrated']} times over the {real['questions']} questions as "
-        f"calibrated (weight 0: only case questions naming no company), {calls['forced']} times with "
-        "weight 0.2.",
+        "calibrated (`retrieval_weight` in bot/data/calibration.yaml; at 0 only case questions naming "
+        f"no company query it), {calls['forced']} times with weight 0.2.",
         "",
         "| measure | p50 (ms) | p95 (ms) |",
         "|---|---:|---:|",
