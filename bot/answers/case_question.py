@@ -228,11 +228,8 @@ def _fit(
 
 
 def _described_case(look: CaseLookup, cases: Sequence[Case], words: set[str]) -> Case | None:
-    """Of ``cases``, the one whose passages have words of the question no other's have (a word
-    inside a longer one counting)."""
-    texts = {c.company: look.texts.get(c.company, "") for c in cases}
-    inside = {name: {w for w in words if len(w) > 1 and w in text} for name, text in texts.items()}
-    alone = described(list(texts), words, {n: look.words.get(n, frozenset()) | inside[n] for n in texts})
+    """Of ``cases``, the one whose passages have words of the question no other's have."""
+    alone = _one_described(look, words, [c.company for c in cases])
     return next((c for c in cases if c.company == alone), None)
 
 
@@ -289,10 +286,11 @@ def _described_thing(
     return thing
 
 
-def _one_described(look: CaseLookup, words: set[str]) -> str | None:
-    """The one company or program whose passages have words of the question no other's have,
-    a word inside a longer one counting (the ペン of 『東京インターナショナルペンショー』)."""
-    texts = look.texts
+def _one_described(look: CaseLookup, words: set[str], among: Sequence[str] | None = None) -> str | None:
+    """The one company or program (of ``among``, else of all) whose passages have words of the
+    question no other's have, a word inside a longer one counting (the ペン of
+    『東京インターナショナルペンショー』)."""
+    texts = {name: look.texts.get(name, "") for name in among} if among is not None else look.texts
     inside = {name: {w for w in words if len(w) > 1 and w in text} for name, text in texts.items()}
     known = {name: look.words.get(name, frozenset()) | inside[name] for name in texts}
     return described(list(texts), words, known)
@@ -326,8 +324,8 @@ def read_case_question(
     # of the programs the answer before showed, the one the question describes (「その設備投資の
     # 助成」), else the one it led with (the passage's): 「それ」 "that one"
     asked = nouns(text) - PROGRAM_WORDS
-    one = described(list(shown_programs), asked, look.words) or shown_programs[0] if shown_programs else None
-    used = {one} if one else set()
+    meant = described(list(shown_programs), asked, look.words) if shown_programs else None
+    used = {meant or shown_programs[0]} if shown_programs else set()
     used = used or {u for c in doc.cases if c.company in exclude for u in c.programs}
     that_one = aspect == "who_used" and points_back(text)
     if not found and len(used) == 1 and (PROGRAM_WORDS & nouns(text) or that_one):

@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from bot.answers.problem import direction_items, program_items
+from bot.answers.problem import direction_items, items_said, program_items
 from bot.answers.survey import context_facts, fact_item
 from bot.compose import Draft
 from bot.matches import direction_match, program_match
@@ -230,15 +230,12 @@ def _detail_of(d: Draft, directions: list[str], programs: list[str], said: str) 
         return d.w.say("followup.lead_program_detail", program=d.program(programs[0])), programs[:1]
     first = directions[0]
     strategy = corpus.document.strategy_of(first)
-    # the lead answers 'what does it plan to do?': the direction's own items
-    planned = next(x for x in strategy.directions if x.title == first).items
-    said_items = [d.w.quoted(t) + (f" (our translation: {g})" if (g := d.gloss(t)) else "") for t in planned]
-    lead = d.w.say(
+    lead = d.w.say(  # it answers 'what does it plan to do?': the direction's own items
         "followup.lead_detail",
         direction=first,
         direction_en=corpus.gloss(first),
         strategy=d.strategy(strategy.numeral),
-        items=d.w.join(said_items),
+        items=items_said(d, first),
     )
     d.add("directions", [i for t in directions for i in direction_items(d, t)])
     links = corpus.aids

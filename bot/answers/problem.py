@@ -53,6 +53,12 @@ def direction_items(d: Draft, title: str) -> list[Item]:
     return items + [d.quote(text, ref=title, direction=title) for text in direction.items]
 
 
+def items_said(d: Draft, title: str) -> str:
+    """A direction's items as a lead names them: each quoted, with its gloss in English."""
+    x = next(x for x in d.corpus.document.strategy_of(title).directions if x.title == title)
+    return d.w.join([d.w.quoted(t) + (f" ({d.corpus.gloss(t)})" if d.w.en else "") for t in x.items])
+
+
 def program_items(d: Draft, name: str) -> list[Item]:
     uses = program_uses(d.corpus, name)
     cases = d.corpus.document.cases_using(name)

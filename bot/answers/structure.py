@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.answers.problem import items_said
 from bot.answers.structure_question import LINKED_PARTS, PER_STRATEGY, StructureQuestion, part_texts
 from bot.compose import Draft
 from bot.matches import direction_match
@@ -110,13 +111,12 @@ def answer_structure(d: Draft, query: str, q: StructureQuestion) -> Answer:
         s = doc.strategy_of(q.direction)
         x = next(x for x in s.directions if x.title == q.direction)
         d.add("directions", [d.quote(t, ref=x.title, direction=x.title) for t in [x.title, *x.items]])
-        items = d.w.join([d.w.quoted(t) + (f" ({corpus.gloss(t)})" if d.w.en else "") for t in x.items])
         lead = d.w.say(
             "structure.lead_direction_items",
             direction=x.title,
             direction_en=corpus.gloss(x.title),
             strategy=d.strategy(s.numeral),
-            items=items,
+            items=items_said(d, x.title),
         )
         presented = [x.title]
     elif q.part == "pillars":

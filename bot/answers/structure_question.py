@@ -51,7 +51,7 @@ ITEM_PARTS = ("issues", "remarks", "vision", "new_movements")
 LINKED_PARTS = ("issues", "remarks")
 STRATEGY_WORDS = frozenset({"戦略", "strategy", "strategies", "sme", "smes"})
 # words naming a part itself say which part, not which item: 「課題のほうは？」 is no item
-# whose text speaks of 社会課題
+# whose text speaks of 社会課題; nor do words of order (「最初の」「一番」)
 PART_WORDS = frozenset(
     {"課題", "委員", "発言", "意見", "ビジョン", "方向", "方向性", "取組", "取り組み", "最初", "一番"}
 )
