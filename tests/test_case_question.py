@@ -12,17 +12,30 @@ from bot.answers.case_question import CaseLookup, described, read_case_question,
 from bot.answers.cases import passages_of
 from bot.answers.entities import entities
 from bot.classify import Reading
+from corpus.models import Case
 
 NIKKO, KAWAMASA, MEDERI = "株式会社日興エボナイト製造所", "河政工業株式会社", "mederi株式会社"
 TAKAYAMA = "株式会社高山医療機械製作所"
 WOMEN = "女性ベンチャー成長促進事業"
 
 
-def _models(about: list[tuple[str, float]]) -> SimpleNamespace:
+def _models(
+    about: list[tuple[str, float]], aspects: list[tuple[str, float]] | None = None
+) -> SimpleNamespace:
     def ranked(values: list[tuple[str, float]]) -> SimpleNamespace:
         return SimpleNamespace(ranked=lambda vector, tokens: values)
 
-    return SimpleNamespace(about=ranked(about), aspects=ranked([("programs_used", 0.6)]))
+    return SimpleNamespace(about=ranked(about), aspects=ranked(aspects or [("programs_used", 0.6)]))
+
+
+def _case(company: str) -> Case:
+    return next(c for c in CORPUS.document.cases if c.company == company)
+
+
+def _look(about: list[tuple[str, float]], aspects: list[tuple[str, float]], *companies: str) -> CaseLookup:
+    """A lookup with scripted model readings; the companies' passages all equally near."""
+    vectors = {t: np.zeros(4, dtype=np.float32) for n in companies for _, t, _ in passages_of(_case(n))}
+    return CaseLookup(CORPUS, _models(about, aspects), entities(CORPUS), vectors, thing_words(CORPUS))
 
 
 def _hit(case: str = "", programs: tuple[str, ...] = ()) -> SimpleNamespace:
@@ -119,13 +132,8 @@ def test_a_question_asking_how_many_is_answered_by_a_passage_giving_an_amount() 
 def test_a_number_asked_of_a_programs_one_company_is_answered_from_its_passages() -> None:
     reading = Reading("case", np.zeros(4, dtype=np.float32), (), ())
     doctor = next(c for c in CORPUS.document.cases if c.company == "トラベルドクター株式会社")
-    vectors = {t: np.zeros(4, dtype=np.float32) for _, t, _ in passages_of(doctor)}
-    models = SimpleNamespace(
-        about=SimpleNamespace(ranked=lambda v, t: [("次世代アントレプレナー育成プログラム", 0.5)]),
-        aspects=SimpleNamespace(ranked=lambda v, t: [("who_used", 0.6)]),
-    )
     question = "TSGで優勝した会社、何件の応募の中から選ばれたの？"
-    look = CaseLookup(CORPUS, models, entities(CORPUS), vectors, thing_words(CORPUS))
+    look = _look([("次世代アントレプレナー育成プログラム", 0.5)], [("who_used", 0.6)], doctor.company)
     _, companies, _, quote = read_case_question(look, question, reading, "", lambda: [])
     assert [c.company for c in companies] == [doctor.company]
     assert quote is not None and "８０３" in quote[0]
@@ -162,13 +170,7 @@ def test_who_else_used_the_one_program_of_the_company_shown() -> None:
 
 def test_a_follow_up_pointing_at_the_company_shown_asks_something_about_it_not_who_used() -> None:
     reading = Reading("case", np.zeros(4, dtype=np.float32), (), ())
-    kawamasa = next(c for c in CORPUS.document.cases if c.company == KAWAMASA)
-    vectors = {t: np.zeros(4, dtype=np.float32) for _, t, _ in passages_of(kawamasa)}
-    models = SimpleNamespace(
-        about=SimpleNamespace(ranked=lambda v, t: [(KAWAMASA, 0.9)]),
-        aspects=SimpleNamespace(ranked=lambda v, t: [("who_used", 0.58), ("what_did", 0.17)]),
-    )
-    look = CaseLookup(CORPUS, models, entities(CORPUS), vectors, thing_words(CORPUS))
+    look = _look([(KAWAMASA, 0.9)], [("who_used", 0.58), ("what_did", 0.17)], KAWAMASA)
     about = f"海外企業連携プロジェクト事業を使った会社ってどこ？ {KAWAMASA} 海外企業連携プロジェクト事業"
     aspect, companies, _, _ = read_case_question(
         look, "その会社は海外のどこに拠点を作ったの？", reading, about, list
@@ -184,12 +186,7 @@ def test_a_count_asked_by_its_unit_finds_the_passage_giving_it_whatever_its_kind
 
     reading = Reading("case", np.zeros(4, dtype=np.float32), (), ())
     doctor = next(c for c in CORPUS.document.cases if c.company == "トラベルドクター株式会社")
-    vectors = {t: np.zeros(4, dtype=np.float32) for _, t, _ in passages_of(doctor)}
-    models = SimpleNamespace(
-        about=SimpleNamespace(ranked=lambda v, t: [(doctor.company, 0.9)]),
-        aspects=SimpleNamespace(ranked=lambda v, t: [("result", 0.6)]),  # sure, but of the wrong kind
-    )
-    look = CaseLookup(CORPUS, models, entities(CORPUS), vectors, thing_words(CORPUS))
+    look = _look([(doctor.company, 0.9)], [("result", 0.6)], doctor.company)  # sure, but of the wrong kind
     question = "How many entries were there in the contest that the travel-for-patients startup won?"
     _, _, _, quote = read_case_question(look, question, reading, "", list)
     assert quote is not None and "８０３" in quote[1]  # not 「10以上のメディア」
@@ -201,13 +198,7 @@ def test_a_count_asked_by_its_unit_finds_the_passage_giving_it_whatever_its_kind
 
 def test_a_list_read_unsurely_is_one_company_when_its_words_are_that_companys_alone() -> None:
     reading = Reading("case", np.zeros(4, dtype=np.float32), ("ペン", "作る", "会社", "事例"), ())
-    models = SimpleNamespace(
-        about=SimpleNamespace(ranked=lambda v, t: [(KAWAMASA, 0.3)]),
-        aspects=SimpleNamespace(ranked=lambda v, t: [("list", 0.3), ("business", 0.25)]),
-    )
-    nikko = next(c for c in CORPUS.document.cases if c.company == NIKKO)
-    vectors = {t: np.zeros(4, dtype=np.float32) for _, t, _ in passages_of(nikko)}
-    look = CaseLookup(CORPUS, models, entities(CORPUS), vectors, thing_words(CORPUS))
+    look = _look([(KAWAMASA, 0.3)], [("list", 0.3), ("business", 0.25)], NIKKO)
     aspect, companies, _, _ = read_case_question(look, "ペン作ってる会社の事例ある？", reading, "", list)
     assert (aspect, [c.company for c in companies]) == ("business", [NIKKO])
 
@@ -227,13 +218,7 @@ def test_who_else_used_the_program_the_follow_up_describes_of_those_shown() -> N
 
 def test_among_several_companies_shown_the_one_the_question_describes() -> None:
     reading = Reading("case", np.zeros(4, dtype=np.float32), ("海外", "拠点", "作る"), ())
-    cases = [c for c in CORPUS.document.cases if c.company in (NIKKO, KAWAMASA, TAKAYAMA)]
-    vectors = {t: np.zeros(4, dtype=np.float32) for c in cases for _, t, _ in passages_of(c)}
-    models = SimpleNamespace(
-        about=SimpleNamespace(ranked=lambda v, t: [(NIKKO, 0.9)]),
-        aspects=SimpleNamespace(ranked=lambda v, t: [("what_did", 0.6)]),
-    )
-    look = CaseLookup(CORPUS, models, entities(CORPUS), vectors, thing_words(CORPUS))
+    look = _look([(NIKKO, 0.9)], [("what_did", 0.6)], NIKKO, KAWAMASA, TAKAYAMA)
     about = f"設備投資の補助金を使った会社の例を教えて {NIKKO} {KAWAMASA} {TAKAYAMA}"
     _, companies, _, _ = read_case_question(
         look, "その中で、海外に拠点を作ったのはどこ？", reading, about, list
@@ -243,12 +228,7 @@ def test_among_several_companies_shown_the_one_the_question_describes() -> None:
 
 def test_a_number_asked_of_a_program_several_used_is_the_described_companys() -> None:
     reading = Reading("case", np.zeros(4, dtype=np.float32), (), ())
-    models = SimpleNamespace(
-        about=SimpleNamespace(ranked=lambda v, t: [(NIKKO, 0.9)]),
-        aspects=SimpleNamespace(ranked=lambda v, t: [("what_did", 0.6)]),
-    )
-    vectors = {t: np.zeros(4, dtype=np.float32) for c in CORPUS.document.cases for _, t, _ in passages_of(c)}
-    look = CaseLookup(CORPUS, models, entities(CORPUS), vectors, thing_words(CORPUS))
+    look = _look([(NIKKO, 0.9)], [("what_did", 0.6)], *(c.company for c in CORPUS.document.cases))
     equipment = "革新的事業展開設備投資支援事業"
     _, companies, _, _ = read_case_question(
         look, f"メスの会社が{equipment}を使ったのは何年から何年？", reading, "", list
@@ -262,12 +242,7 @@ def test_a_number_asked_of_a_program_several_used_is_the_described_companys() ->
 def test_a_year_asked_after_one_company_is_a_passage_giving_one_not_its_programs() -> None:
     reading = Reading("case", np.zeros(4, dtype=np.float32), (), ())
     doctor = next(c for c in CORPUS.document.cases if c.company == "トラベルドクター株式会社")
-    vectors = {t: np.zeros(4, dtype=np.float32) for _, t, _ in passages_of(doctor)}
-    models = SimpleNamespace(
-        about=SimpleNamespace(ranked=lambda v, t: [(doctor.company, 0.9)]),
-        aspects=SimpleNamespace(ranked=lambda v, t: [("programs_used", 0.36), ("result", 0.22)]),
-    )
-    look = CaseLookup(CORPUS, models, entities(CORPUS), vectors, thing_words(CORPUS))
+    look = _look([(doctor.company, 0.9)], [("programs_used", 0.36), ("result", 0.22)], doctor.company)
     about = f"トラベルドクター株式会社ってどこの会社？ {doctor.company} 次世代アントレプレナー育成プログラム"
     aspect, companies, _, quote = read_case_question(look, "何年のコンテストにでたの？", reading, about, list)
     assert aspect != "programs_used" and [c.company for c in companies] == [doctor.company]
