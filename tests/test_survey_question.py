@@ -373,3 +373,30 @@ def test_a_question_typed_in_hiragana_names_its_year_and_position() -> None:
     assert named_year("れいわ4ねんどのやつ", years) == "令和４年度"
     assert asked_rank("けいえいかだいで2いってなに？") == 2
     assert asked_rank("2いるの？") is None  # 「いる」 is no position
+    assert asked_rank("2ばんめは？") == 2
+
+
+def test_this_time_and_last_time_asked_together_are_both_years() -> None:
+    q = _read("営業力を伸ばしたいって会社、今回の数字と前回の数字を教えて", ["management_issues"])
+    assert (q.row, q.ask, len(q.years)) == ("営業・販売力の強化", "change", 2)
+
+
+def test_the_one_below_or_above_the_position_shown_is_asked_relative_to_it() -> None:
+    ranked = [("management_issues", 1.0)]
+    shown = SurveyFact("management_issues", "t", "令和５年度", 1, "人材不足への対応", 55, 1669, True)
+
+    def after(text: str) -> SurveyQuestion:
+        return read_survey_question(CORPUS, text, VECTOR, ranked, [("list", 1.0)], ROWS, shown, True)
+
+    assert (after("そのひとつ下は？").rank, after("じゃあ次は？").rank) == (2, 2)
+    assert after("and the one below?").rank == 2
+    second = replace(shown, rank=2, label="営業・販売力の強化")
+    q = read_survey_question(CORPUS, "ひとつ上は？", VECTOR, ranked, [("list", 1.0)], ROWS, second, True)
+    assert (q.ask, q.rank) == ("rank", 1)
+
+
+def test_a_next_of_time_is_no_position_and_a_superlative_names_no_row_by_likeness() -> None:
+    # "use next" is the future, not the row after one; "most" asks the top
+    q = _read("Which kind of help do most owners say they'd like to use next?", ["support_wanted"])
+    assert (q.rank, q.row) == (None, None)
+    assert _read("最新版でいちばん多かった悩みは？", ["management_issues"]).row is None

@@ -250,7 +250,10 @@ def _figures(d: Draft, q: SurveyQuestion) -> tuple[str, list[SurveyFact]]:
         lead = _say(d, "survey.lead_table_change", q.table, year, top, note=note, note_en=corpus.gloss(note))
         return lead, [fact(corpus, q.table, year, top)]
     if q.ask == "list":
-        return _say(d, "survey.lead_list", q.table, year, top, n=len(rows)), []
+        # the list leads with its top: 「前の年は？」 after it asks that year's top
+        return _say(d, "survey.lead_list", q.table, year, top, n=len(rows)), [
+            fact(corpus, q.table, year, top, by_rank=True)
+        ]
     row = next((x for x in rows if x.rank == _place(rows, q.rank)), top)
     key = "survey.lead_top" if row is top else "survey.lead_rank"
     return _say(d, key, q.table, year, row), [fact(corpus, q.table, year, row, by_rank=True)]

@@ -14,6 +14,7 @@ _SPELLED = (
     (re.compile(r"(?<=\d)\s*ねんど"), "年度"),
     (re.compile(r"(?<=\d)\s*ねん"), "年"),
     (re.compile(r"(?<=\d)\s*い(?=[っでのはがもとだ？?、。\s]|$)"), "位"),
+    (re.compile(r"(?<=\d)\s*ばんめ"), "番目"),
 )
 
 
@@ -30,7 +31,8 @@ _EARLIER = re.compile(
     re.I,
 )
 _LATER = re.compile(
-    r"令和\s*5|r\s*5\b|(?<![0-9])5年度|2023|今年|直近|最新|this year|latest|most recent", re.I
+    r"令和\s*5|r\s*5\b|(?<![0-9])5年度|2023|今年|今回|直近|最新|this year|this time|latest|most recent",
+    re.I,
 )
 # which way a change asked about went: 「一番伸びたのは？」, "which one fell?"
 _RISE = re.compile(

@@ -26,11 +26,18 @@ from bot.answers.survey_rows import LEXICAL_MIN, RowMatcher, counted_row
 from bot.models import SurveyFact
 from corpus.load import Corpus
 
-# the position after a row: 「〜の次」, "right after X", "what comes after X" — not an "after"
-# that opens a clause ("After COVID, how many want telework support?")
+# the position after a row: 「〜の次」, 「そのひとつ下」, "right after X", "the next one" — not an
+# "after" that opens a clause ("After COVID, how many want telework support?") nor a "next" of
+# time ("what they'd like to use next"); and the one before: 「ひとつ上」 "one above"
 _NEXT = re.compile(
-    r"の次|次に|\bnext\b|(?:right|just|comes?|came|ranked|ranks|is|was|'s)\s+(?:after|below)|\bbehind\b",
+    r"の次|次に|^\s*(?:じゃあ|で、?)?次|(?:ひと|1|一)つ下"
+    r"|\bnext (?:one|item|place|spot|row)\b|\bwhat(?:'s| is| was| came| comes) next\b"
+    r"|\bone (?:below|down|lower)\b"
+    r"|(?:right|just|comes?|came|ranked|ranks|is|was|'s)\s+(?:after|below)|\bbehind\b",
     re.I,
+)
+_ABOVE = re.compile(
+    r"(?:ひと|1|一)つ上|\bone (?:above|up|higher)\b|\b(?:right|just) (?:above|ahead of)\b", re.I
 )
 
 
@@ -122,6 +129,8 @@ def read_survey_question(
     # table's mover (「一番大きく増えたのは？」)
     mover = asks_most(text) and asked_movement(text) is not None
     open_ask = ask in ("top", "list") or asks_which(text) or mover
+    # 「いちばん多かった悩みは？」: a superlative asks the top, unless its words name a row
+    superlative = asks_most(text) and not says_change(text)
     if table == "profile":
         # a profile row is one the owner counts into (「従業員12人」「創業50年超え」), never one
         # only like the question: every question about the respondents is near some row
@@ -134,7 +143,7 @@ def read_survey_question(
         return SurveyQuestion(table, "top" if row is None else ask, (), row, None, group)
     # a position asked names no row: "the second medium after websites" is not websites (of the
     # labelled survey examples that ask a position, 17 of 18 name no row)
-    row = None if rank is not None else rows.match(table, text, vector, open_ask, words_only)
+    row = None if rank is not None else rows.match(table, text, vector, open_ask, words_only or superlative)
     tabled = table_of(corpus, table)
     years = tuple(y.year for y in tabled.years)
     one_year = named_year(text, years)
@@ -168,11 +177,17 @@ def read_survey_question(
     moved = asked_movement(text) if row is None and rank is None and across and of_table else None
     if moved is not None:
         return SurveyQuestion(table, moved, years)  # 「前の年から一番伸びたのは？」: the biggest mover
-    if rank is None and _NEXT.search(text) and ask != "change":
-        # 「原材料高騰の次に来てたのは？」: the position after the row named
-        named = row or rows.match(table, text, vector, False, words_only) or rows.mentioned(table, text)
-        if named is not None and (at := rank_in(corpus, table, asked[-1], named)) is not None:
-            return SurveyQuestion(table, "rank", asked[-1:], None, at + 1)
+    step = 1 if _NEXT.search(text) else -1 if _ABOVE.search(text) else 0
+    if rank is None and step and ask != "change":
+        # 「原材料高騰の次に来てたのは？」: the position after the row its words name; 「その
+        # ひとつ下は？」 after a figure: after the row shown
+        named = row or rows.match(table, text, vector, False, True) or rows.mentioned(table, text)
+        year = asked[-1]
+        at = rank_in(corpus, table, year, named) if named is not None else None
+        if named is None and shown is not None and shown.table == table and shown.rank is not None:
+            year, at = shown.year, shown.rank
+        if at is not None and at + step >= 1:
+            return SurveyQuestion(table, "rank", (year,), None, at + step)
     if row is not None and ask in ("share", "rank") and (asked == years[:1] != years or len(asked) > 1):
         # a row's figure asked for the earlier year ("去年と比べてどう？") is shown beside the
         # latest; asked for both ("give me both years"), over both
