@@ -194,6 +194,9 @@ def test_a_count_asked_by_its_unit_finds_the_passage_giving_it_whatever_its_kind
     assert age is not None and age.search("29歳") and not age.search("2020年")
     span = asked_number("それ何年から何年の話？")
     assert span is not None and span.search("2018年～2022年") and not span.search("2000年代")
+    for asked in ("設備の補助金はいつからいつまで使うとったん？", "In which years did they use the subsidy?"):
+        found = asked_number(asked)
+        assert found is not None and found.search("2014年～2021年") and not found.search("2016年")
 
 
 def test_a_list_read_unsurely_is_one_company_when_its_words_are_that_companys_alone() -> None:
@@ -247,3 +250,23 @@ def test_a_year_asked_after_one_company_is_a_passage_giving_one_not_its_programs
     aspect, companies, _, quote = read_case_question(look, "何年のコンテストにでたの？", reading, about, list)
     assert aspect != "programs_used" and [c.company for c in companies] == [doctor.company]
     assert quote is not None and "2019" in quote[1]  # a year closing the contest's name counts
+
+
+def test_a_year_asked_is_found_where_its_sentence_shares_the_asked_words_whatever_the_aspect() -> None:
+    from bot.answers.case_question import asked_number, best_passage
+    from bot.keywords import tokens
+
+    takayama, nikko = _case(TAKAYAMA), _case(NIKKO)
+
+    def found(case: Case, question: str, words: str) -> str | None:
+        reading = Reading("case", np.zeros(4, dtype=np.float32), tuple(tokens(question)), ())
+        vectors = {t: np.zeros(4, dtype=np.float32) for _, t, _ in passages_of(case)}
+        number = asked_number(question)
+        return best_passage(case, reading, "what_did", vectors, True, set(tokens(words)), number)
+
+    # a sure "what it did" still gives way to the business passage that says when it went abroad
+    abroad = found(takayama, "高山医療機械製作所が海外に出始めたのは何年から？", "海外に出始めた")
+    assert abroad is not None and "２０１６年より海外市場へ参入" in abroad
+    # ...but not where the asked words are the action's (the raw material made in-house, 2020)
+    made = found(nikko, "原料を自前で作れるようにしたのは何年？", "エボナイト 原料 自前 作れる")
+    assert made is not None and "２０２０年" in made

@@ -60,8 +60,12 @@ _UNITS = (
 )
 _ASKS_AGE = re.compile(r"何\s*歳|how old|what age", re.I)
 _AGE = re.compile(r"\d+\s*歳")
-# 「何年から何年？」: a span of years, not one (「２０００年代より」 is one)
-_ASKS_SPAN = re.compile(r"何\s*年\s*から\s*何\s*年|from when|how long|何\s*年間", re.I)
+# 「何年から何年？」「いつからいつまで？」: a span of years, not one (「２０００年代より」 is one)
+_ASKS_SPAN = re.compile(
+    r"何\s*年\s*から\s*何\s*年|いつ\s*から\s*いつ|何\s*年間"
+    r"|from when|how long|which years|between (?:what|which) years",
+    re.I,
+)
 _SPAN = re.compile(r"(?:19|20)\d\d\s*年?\s*[～〜~\-－]\s*(?:19|20)\d\d")
 _AMOUNT = re.compile(r"\d[\d,]*\s*(?:件|人|社|回|か国|カ国|ヶ国|%|割|倍|億|万|円|期|歳|以上)")
 ABOUT_MIN = 0.5  # the case-question model names the company or program described
@@ -200,13 +204,30 @@ def best_passage(
     if given:  # "how many entries?": the passage giving that count, whatever its kind
         options = given
     elif sure and any(kind == aspect for kind, _, _ in options):
-        options = [o for o in options if o[0] == aspect]
+        # a year asked is found where its sentence shares more of the asked words: 「海外に出始め
+        # たのは何年？」 is the business passage's 「２０１６年より海外市場へ参入」, whatever the aspect
+        dated = number in (_YEAR, _SPAN) and _dated_words(options, number, words, aspect)
+        options = dated or [o for o in options if o[0] == aspect]
     if number is not None and not given:  # 「応募は何件？」: only a passage that gives one can answer
         gives = [o for o in options if number.search(unicodedata.normalize("NFKC", o[1]))]
         amounts = [o for o in options if _AMOUNT.search(unicodedata.normalize("NFKC", o[1]))]
         options = gives or (amounts if number not in (_YEAR, _SPAN) else []) or options
 
     return max(options, key=lambda o: _fit(o, words, reading, vectors, aspect))[1]
+
+
+def _dated_words(
+    options: list[tuple[str, str, tuple[str, ...]]], number: re.Pattern[str], words: set[str], aspect: str
+) -> list[tuple[str, str, tuple[str, ...]]]:
+    """The passages whose sentence giving a year shares more asked words than any such sentence
+    of the asked kind; empty when the asked kind's do no worse."""
+
+    def shared(text: str) -> int:
+        dated = [t for t in sentences(text) if number.search(unicodedata.normalize("NFKC", t))]
+        return max((len(words & set(tokens(t))) for t in dated), default=-1)
+
+    own = max((shared(o[1]) for o in options if o[0] == aspect), default=-1)
+    return [o for o in options if o[0] != aspect and shared(o[1]) > own]
 
 
 def _fit(
