@@ -400,3 +400,9 @@ def test_a_next_of_time_is_no_position_and_a_superlative_names_no_row_by_likenes
     q = _read("Which kind of help do most owners say they'd like to use next?", ["support_wanted"])
     assert (q.rank, q.row) == (None, None)
     assert _read("最新版でいちばん多かった悩みは？", ["management_issues"]).row is None
+
+
+def test_the_biggest_mover_since_the_year_before_is_asked_whatever_the_ask_model_read() -> None:
+    for ask in ("rank", "share", "top"):
+        q = _read("経営の悩みで、前の年から一番数字が伸びた項目ってどれ？", ["management_issues"], ask)
+        assert (q.ask, len(q.years)) == ("rise", 2)

@@ -171,7 +171,8 @@ def read_survey_question(
     if ask == "change" and rank is not None and row is None and len(asked) > 1:
         # 「2つ目は前の年と比べてどう？」: the row at that position now, over both years
         row, rank = label_at(corpus, table, asked[-1], rank), None
-    across = ask == "change" or (ask in ("top", "list") and compares_years(text))
+    # 「前の年から一番伸びたのは？」 compares the years, whatever the ask model read
+    across = ask == "change" or ((ask in ("top", "list") or mover) and compares_years(text))
     # after one row's figure, 「去年と比べると増えてる？」 asks about that row (about_shown_row)
     of_table = shown is None or shown.by_rank or shown.table != table
     moved = asked_movement(text) if row is None and rank is None and across and of_table else None
