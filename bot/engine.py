@@ -26,7 +26,13 @@ from bot.answers.entities import Entity, named
 from bot.answers.problem import Uncovered, answer_problem
 from bot.answers.problem_question import clause_tops, read_problem
 from bot.answers.structure import answer_structure
-from bot.answers.structure_question import ITEM_PARTS, listed_part, program_placed, read_structure_question
+from bot.answers.structure_question import (
+    ITEM_PARTS,
+    listed_part,
+    program_placed,
+    read_structure_question,
+    told_directions,
+)
 from bot.answers.survey import answer_survey
 from bot.answers.survey_question import about_shown, read_survey_question, tables_meant
 from bot.answers.survey_rows import RowMatcher
@@ -250,6 +256,13 @@ class Recommender:
         whose one strategy a question naming none means."""
         m, vector, words = self.models, reading.vector, reading.tokens
         parts, directions = m.parts.ranked(vector, words), m.directions.ranked(vector, words)
+        # what the owner told before asking (a background or problem clause) may be what is asked about
+        told = [
+            m.directions.ranked(c.vector, c.tokens)
+            for c in reading.clauses
+            if len(reading.clauses) > 1 and c.label in ("context", "problem", "filler")
+        ]
+        directions = told_directions(directions, told)
         found = named(message.search, self.entities)
         before = followup.shown_programs(previous) if previous is not None and previous.type == "case" else []
         if not found and len(before) == 1:  # "which direction is it part of?" after one program's answer

@@ -310,3 +310,15 @@ def test_a_position_after_a_list_is_that_lists_item() -> None:
         CORPUS, "2つ目について詳しく", [("directions", 0.3)], [], [], "Ⅱ", "directions"
     )
     assert (second.part, second.direction) == ("direction_items", DOC.strategy("Ⅱ").directions[1].title)
+
+
+def test_an_unsure_structure_question_goes_by_the_situation_told_before_it() -> None:
+    from bot.answers.structure_question import told_directions
+
+    unsure = [("ＧＸ・ＤＸの推進", 0.27), ("危機管理対策", 0.24)]
+    story = [("事業承継の一層の促進", 0.79), ("適正取引の推進", 0.08)]
+    assert told_directions(unsure, [story])[0][0] == "事業承継の一層の促進"
+    sure = [("適正取引の推進", 0.48)]
+    assert told_directions(sure, [story]) == sure  # its own reading, where it is sure
+    assert told_directions(unsure, [[("危機管理対策", 0.2)]]) == unsure  # nothing sure was told
+    assert told_directions(unsure, []) == unsure

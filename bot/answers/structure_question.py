@@ -141,6 +141,18 @@ def likely_strategy(corpus: Corpus, directions: Sequence[tuple[str, float]]) -> 
     return best[0] if best[1] >= CONFIDENT else None
 
 
+def told_directions(
+    asked: Sequence[tuple[str, float]], told: Sequence[Sequence[tuple[str, float]]]
+) -> Sequence[tuple[str, float]]:
+    """The direction reading a structure question goes by: its own, unless it is unsure and the
+    owner told a situation before asking (「跡を継ぐ人がいなくて。こういうのはどの方向性？」):
+    then the surest reading of what was told, where that one is sure."""
+    if asked and asked[0][1] >= CONFIDENT:
+        return asked
+    best = max(told, key=lambda r: r[0][1] if r else 0.0, default=())
+    return best if best and best[0][1] >= CONFIDENT else asked
+
+
 def read_structure_question(
     corpus: Corpus,
     text: str,
