@@ -79,6 +79,7 @@ class Case(Frozen):
     programs: list[str] = Field(min_length=1)
     program_list: str
     program_list_occurrence: int = Field(default=1, ge=1)
+    captions: list[str] = Field(default_factory=list)  # under the company's photos
 
     @model_validator(mode="after")
     def _actions_use_listed_programs(self) -> Case:

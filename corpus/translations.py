@@ -66,7 +66,7 @@ def required_strings(doc: Document) -> list[str]:
     out += [vc.heading, vc.need, vc.built_in, *vc.open_questions]
     for case in doc.cases:
         out += [case.label, case.company, case.ward, *case.business]
-        out += [*(a.text for a in case.actions), *case.results]
+        out += [*(a.text for a in case.actions), *case.results, *case.captions]
     out += [sv.title, sv.purpose, sv.period, sv.respondents_quote]
     for group in sv.profile:
         out += [group.name, *(r.label for r in group.rows)]

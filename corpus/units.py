@@ -178,6 +178,9 @@ def _case_units(doc: Document, loc: _Locator) -> list[Unit]:
                 )
             )
         units += loc.each("case_result", f"{base}.results", case.results, case=case.company, programs=progs)
+        units += loc.each(
+            "case_caption", f"{base}.captions", case.captions, case=case.company, programs=progs
+        )
         span = loc.find(case.program_list, f"{base}.program_list", occurrence=case.program_list_occurrence)
         if compact(case.program_list) != compact("".join(case.programs)):
             raise CorpusError(loc.file, f"{base}.program_list", "must list exactly the case's programs")

@@ -270,3 +270,24 @@ def test_a_year_asked_is_found_where_its_sentence_shares_the_asked_words_whateve
     # ...but not where the asked words are the action's (the raw material made in-house, 2020)
     made = found(nikko, "原料を自前で作れるようにしたのは何年？", "エボナイト 原料 自前 作れる")
     assert made is not None and "２０２０年" in made
+
+
+def test_a_photo_caption_answers_only_a_question_sharing_its_words() -> None:
+    from bot.answers.case_question import best_passage
+    from bot.keywords import tokens
+
+    nikko, kawamasa = _case(NIKKO), _case(KAWAMASA)
+
+    def found(case: Case, question: str, aspect: str = "business") -> str | None:
+        reading = Reading("case", np.zeros(4, dtype=np.float32), tuple(tokens(question)), ())
+        vectors = {t: np.zeros(4, dtype=np.float32) for _, t, _ in passages_of(case)}
+        words = set(tokens(question)) - set(tokens(case.company))
+        return best_passage(case, reading, aspect, vectors, False, words, None, CORPUS.gloss)
+
+    assert found(nikko, "日興エボナイトの社長の名前わかる？") == "遠藤智久社長"
+    assert found(kawamasa, "Who is the president of Kawamasa?") == "中瀬勲社長"  # through its gloss
+    # 万年筆 only describes the company here; the action that made the raw material answers
+    made = found(
+        nikko, "荒川区の万年筆メーカーが原料を自前で作れるようにしたときの助成金はどれ？", "programs_used"
+    )
+    assert made is not None and "原料" in made

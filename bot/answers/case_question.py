@@ -71,6 +71,8 @@ _AMOUNT = re.compile(r"\d[\d,]*\s*(?:件|人|社|回|か国|カ国|ヶ国|%|割|
 ABOUT_MIN = 0.5  # the case-question model names the company or program described
 LEANS = 0.3  # ...or leans to a program, enough to read "who else used it?" as about it
 PASSAGE_KIND_BONUS = 0.02  # the asked kind of passage (result, what it did) wins a near tie
+# words a caption shares with any question say nothing of what is asked
+CAPTION_NOISE = frozenset({"the", "of", "at", "a", "on", "with", "様子"})
 ASPECT_SURE = 0.5  # the aspect model more likely right than not: only that kind of passage
 
 
@@ -184,6 +186,7 @@ def best_passage(
     sure: bool = False,
     words: set[str] | None = None,
     number: re.Pattern[str] | None = None,
+    gloss: Callable[[str], str] = lambda t: "",
 ) -> str | None:
     """The company's passage closest to the question (a small bonus for the asked kind). When
     the aspect model is ``sure`` (more likely than not), only passages of that kind compete:
@@ -198,7 +201,16 @@ def best_passage(
         actions = {text: nouns(text) for kind, text, programs in passages_of(case) if programs}
         asked = {n for w in words for n in nouns(w)} - PROGRAM_WORDS
         return described(list(actions), asked, actions)
+    # a photo's caption (「遠藤智久社長」) answers only a question sharing its words ("the
+    # president's name?"), never by likeness: it says too little to be near anything else
     options = passages_of(case)
+    named = [o for o in options if o[0] == "caption" and _shared(o[1], words, gloss) > 0]
+    best = max(named, key=lambda o: _shared(o[1], words, gloss), default=None)
+    if best is not None and _shared(best[1], words, gloss) >= max(
+        _shared(o[1], words, gloss) for o in options
+    ):
+        return best[1]  # 「社長の名前は？」: the caption naming the president
+    options = [o for o in options if o[0] != "caption"]
     counted = number is not None and number is not _YEAR and number is not _AMOUNT
     given = [o for o in options if counted and number and number.search(unicodedata.normalize("NFKC", o[1]))]
     if given:  # "how many entries?": the passage giving that count, whatever its kind
@@ -214,6 +226,12 @@ def best_passage(
         options = gives or (amounts if number not in (_YEAR, _SPAN) else []) or options
 
     return max(options, key=lambda o: _fit(o, words, reading, vectors, aspect))[1]
+
+
+def _shared(passage: str, words: set[str], gloss: Callable[[str], str]) -> int:
+    """How many of the asked words the passage or its English gloss has."""
+    own = set(tokens(passage)) | {w.casefold() for w in tokens(gloss(passage))}
+    return len({w.casefold() for w in words} & own - CAPTION_NOISE)
 
 
 def _dated_words(
@@ -389,7 +407,9 @@ def read_case_question(
         companies = [one_of(look, companies, reading, aspect)]
     asked = asked_words(companies[0], reading)
     sure = p_aspect >= ASPECT_SURE
-    passage = best_passage(companies[0], reading, aspect, look.vectors, sure, asked, number)
+    passage = best_passage(
+        companies[0], reading, aspect, look.vectors, sure, asked, number, look.corpus.gloss
+    )
     if not passage:
         return aspect, companies, programs, None
 

@@ -38,6 +38,7 @@ def passages_of(case: Case) -> list[tuple[str, str, tuple[str, ...]]]:
         *(("business", t, ()) for t in case.business),
         *(("what_did", a.text, tuple(a.programs)) for a in case.actions),
         *(("result", t, ()) for t in case.results),
+        *(("caption", t, ()) for t in case.captions),
     ]
 
 
@@ -99,8 +100,9 @@ def _company_lead(
     if passage:
         # the one action asked about and what it used, or the passage with all the company's programs
         one = aspect == "programs_used" and bool(used_for)
+        caption = passage in case.captions
         return w.say(
-            "case.lead_programs_for" if one else "case.lead_passage",
+            "case.lead_programs_for" if one else "case.lead_caption" if caption else "case.lead_passage",
             company=company,
             ward=ward,
             passage=_excerpt(passage, sentence),
