@@ -19,7 +19,7 @@ import numpy as np
 
 from bot import llm
 from bot.answers import followup
-from bot.answers.case_question import CaseLookup, names_a_case, read_case_question
+from bot.answers.case_question import CaseLookup, case_follows, names_a_case, read_case_question
 from bot.answers.cases import answer_case
 from bot.answers.decline import ask_back, decline_instruction, decline_markup, decline_topic
 from bot.answers.entities import Entity, named
@@ -287,8 +287,11 @@ class Recommender:
         """``previous``: a case answer before it — 「ほかに〜の会社は？」 means not the companies it
         showed; a follow-up on it (``follows``) is about them."""
         shown = previous if previous is not None and previous.type == "case" else None
-        follows = follows or (shown is not None and followup.points_back(message.search))  # "their sales?"
-        another = shown is not None and followup.asks_another(message.search)
+        follows, another = (
+            case_follows(message.search, followup.shown_companies(shown), follows, self.cases)
+            if shown is not None
+            else (follows, False)
+        )
         exclude = frozenset(followup.shown_companies(shown)) if shown is not None and another else frozenset()
         about = followup.case_about(shown) if shown is not None and follows and not another else ""
         used = followup.shown_programs(shown) if shown is not None and another else []

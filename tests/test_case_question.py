@@ -291,3 +291,27 @@ def test_a_photo_caption_answers_only_a_question_sharing_its_words() -> None:
         nikko, "荒川区の万年筆メーカーが原料を自前で作れるようにしたときの助成金はどれ？", "programs_used"
     )
     assert made is not None and "原料" in made
+
+
+def test_a_year_the_owner_quotes_points_at_the_passage_giving_it() -> None:
+    from bot.answers.case_question import best_passage
+    from bot.keywords import tokens
+
+    nikko = _case(NIKKO)
+    question = "万年筆の会社が2018年から開いてるイベント、正式な名前なんだっけ？"
+    reading = Reading("case", np.zeros(4, dtype=np.float32), tuple(tokens(question)), ())
+    vectors = {t: np.zeros(4, dtype=np.float32) for _, t, _ in passages_of(nikko)}
+    found = best_passage(nikko, reading, "programs_used", vectors, True, set(tokens(question)))
+    assert found is not None and "ペンショー" in found
+
+
+def test_after_one_companys_answer_a_question_naming_none_is_about_it() -> None:
+    from bot.answers.case_question import case_follows
+
+    look = _look([], [], TAKAYAMA, KAWAMASA)
+    assert case_follows("海外に出たのは何年から？", [TAKAYAMA, TAKAYAMA], False, look) == (True, False)
+    # words only another company's passages have: that one
+    assert case_follows("ベトナムに拠点を作った会社は？", [TAKAYAMA], False, look) == (False, False)
+    # 「他に」 about the company pointed at asks more of it; 「ほかに〜会社」 asks another
+    assert case_follows("その会社は他に何を使った？", [NIKKO], False, look) == (True, False)
+    assert case_follows("ほかに設備の助成金を使った会社は？", [NIKKO], False, look)[1]

@@ -406,3 +406,32 @@ def test_the_biggest_mover_since_the_year_before_is_asked_whatever_the_ask_model
     for ask in ("rank", "share", "top"):
         q = _read("経営の悩みで、前の年から一番数字が伸びた項目ってどれ？", ["management_issues"], ask)
         assert (q.ask, len(q.years)) == ("rise", 2)
+
+
+def test_owners_words_for_fewer_the_least_and_the_earlier_survey() -> None:
+    from bot.answers.survey_asks import asked_rank, named_year
+    from bot.answers.survey_rows import counted_row
+
+    assert counted_row("従業員が5人もおらん会社、どんくらいおるん？", LABELS["profile"]) == "5人未満"
+    assert asked_rank("トップ5で、いちばん割合が低かったのはどれ？") == -1
+    assert asked_rank("一番多いのは？") is None
+    years = ("令和４年度", "令和５年度")
+    assert named_year("In the earlier of the two surveys, what share wanted help?", years) == years[0]
+    assert named_year("and in the older one?", years) == years[0]
+    assert named_year("in the newer survey?", years) == years[1]
+
+
+def test_after_the_top_was_shown_a_bare_other_year_asks_that_years_top() -> None:
+    ranked = [("management_issues", 1.0)]
+    top = SurveyFact("management_issues", "t", "令和５年度", 1, "人材不足への対応", 55, 1669, True)
+
+    def after(text: str, ask: str) -> SurveyQuestion:
+        return read_survey_question(CORPUS, text, VECTOR, ranked, [(ask, 1.0)], ROWS, top, True)
+
+    for ask in ("share", "rank", "change"):
+        q = after("じゃあ前の年は？", ask)
+        assert (q.ask, q.rank, q.row, q.years) == ("rank", 1, None, ("令和４年度",))
+    # a figure asked of it is that row's, over both years
+    assert after("それ、前の年は何位？", "rank").row == "人材不足への対応"
+    # "it" is a pronoun here, not the IT of digital tools
+    assert after("and the one after it?", "top").rank == 2

@@ -15,7 +15,7 @@ import numpy as np
 from bot.answers.cases import passages_of, sentences
 from bot.answers.distinct import distinct_match
 from bot.answers.entities import Entity, named
-from bot.answers.followup import points_at_company, points_back
+from bot.answers.followup import asks_another, points_at_company, points_back
 from bot.classify import Classifiers, Reading
 from bot.keywords import nouns, tokens
 from corpus.load import Corpus
@@ -195,6 +195,9 @@ def best_passage(
     if aspect in ("who_used", "list"):
         return None
     words = asked_words(case, reading) if words is None else words
+    quoted = _quoting(case, words) if number is None else None  # a count asked decides ("how many?")
+    if quoted is not None:
+        return quoted  # 「2018年から開いてるイベントの名前は？」: the passage with that year
     if aspect == "programs_used" and sure:
         # the programs of one action, when the question speaks of it alone (「原料を自前で作れる
         # ようにしたときの助成金は？」); else all the company's programs, with no passage
@@ -206,9 +209,8 @@ def best_passage(
     options = passages_of(case)
     named = [o for o in options if o[0] == "caption" and _shared(o[1], words, gloss) > 0]
     best = max(named, key=lambda o: _shared(o[1], words, gloss), default=None)
-    if best is not None and _shared(best[1], words, gloss) >= max(
-        _shared(o[1], words, gloss) for o in options
-    ):
+    others = [_shared(o[1], words, gloss) for o in options if o[0] != "caption"]
+    if best is not None and _shared(best[1], words, gloss) > max(others, default=0):
         return best[1]  # 「社長の名前は？」: the caption naming the president
     options = [o for o in options if o[0] != "caption"]
     counted = number is not None and number is not _YEAR and number is not _AMOUNT
@@ -226,6 +228,14 @@ def best_passage(
         options = gives or (amounts if number not in (_YEAR, _SPAN) else []) or options
 
     return max(options, key=lambda o: _fit(o, words, reading, vectors, aspect))[1]
+
+
+def _quoting(case: Case, words: set[str]) -> str | None:
+    """The one passage of the company giving a year the owner quotes (「2018年から開いてる
+    イベント」), where only one does."""
+    years = {w for w in words if len(w) == 4 and w.isdigit() and w[:2] in ("19", "20")}
+    having = [t for _, t, _ in passages_of(case) if any(y in unicodedata.normalize("NFKC", t) for y in years)]
+    return having[0] if len(having) == 1 else None
 
 
 def _shared(passage: str, words: set[str], gloss: Callable[[str], str]) -> int:
@@ -333,6 +343,21 @@ def _one_described(look: CaseLookup, words: set[str], among: Sequence[str] | Non
     inside = {name: {w for w in words if len(w) > 1 and w in text} for name, text in texts.items()}
     known = {name: look.words.get(name, frozenset()) | inside[name] for name in texts}
     return described(list(texts), words, known)
+
+
+def case_follows(text: str, shown: Sequence[str], follows: bool, look: CaseLookup) -> tuple[bool, bool]:
+    """After a case answer showing the companies ``shown``: (whether the question is about them,
+    whether it asks for another company). 「ほかに〜の会社は？」 asks another; 「その会社は他に何を
+    使った？」 asks more of that one; and after one company, a question naming none and
+    describing no other by words only that other's passages have (「海外に出たのは何年から？」,
+    not 「ベトナムに拠点を作った会社は？」) is about it."""
+    follows = follows or points_back(text)  # "their sales?"
+    another = asks_another(text) and not points_at_company(text)
+    companies = list(dict.fromkeys(shown))
+    if len(companies) == 1 and not follows and not another and not named(text, look.known):
+        one = _one_described(look, set(nouns(text)), [c.company for c in look.corpus.document.cases])
+        follows = one is None or one in companies
+    return follows, another
 
 
 def read_case_question(

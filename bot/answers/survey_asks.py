@@ -27,11 +27,13 @@ def _fold(text: str) -> str:
 
 _EARLIER = re.compile(
     r"令和\s*4|r\s*4\b|(?<![0-9])4年度|2022|昨年|前年|前の年|去年|前回"
-    r"|last year|previous year|year before|prior year|(?:previous|last|prior) (?:survey|one|time)",
+    r"|last year|previous year|year before|prior year|(?:previous|last|prior) (?:survey|one|time)"
+    r"|\b(?:earlier|older|first) (?:of the two|survey|one|year)\b",
     re.I,
 )
 _LATER = re.compile(
-    r"令和\s*5|r\s*5\b|(?<![0-9])5年度|2023|今年|今回|直近|最新|this year|this time|latest|most recent",
+    r"令和\s*5|r\s*5\b|(?<![0-9])5年度|2023|今年|今回|直近|最新|this year|this time|latest|most recent"
+    r"|\b(?:newer|later|second) (?:of the two|survey|one|year)\b",
     re.I,
 )
 # which way a change asked about went: 「一番伸びたのは？」, "which one fell?"
@@ -53,7 +55,7 @@ _SHIFT_MOST = re.compile(
 )
 # the last place: 「最下位は？」「一番下は？」「一番少ないのは？」 "which came last?", "the least used"
 _LAST = re.compile(
-    r"最下位|一番下|いちばん下|最後|ビリ|(?:一番|いちばん|最も|もっとも)(?:少な|すくな|低)"
+    r"最下位|一番下|いちばん下|最後|ビリ|(?:一番|いちばん|最も|もっとも)[^、。？?]{0,5}?(?:少な|すくな|低)"
     r"|\bbottom\b|\blowest\b|\bleast\b|\bfewest\b|\blast\b(?!\s+(?:year|time|survey|fiscal))",
     re.I,
 )

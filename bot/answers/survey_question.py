@@ -32,7 +32,7 @@ from corpus.load import Corpus
 _NEXT = re.compile(
     r"の次|次に|^\s*(?:じゃあ|で、?)?次|(?:ひと|1|一)つ下"
     r"|\bnext (?:one|item|place|spot|row)\b|\bwhat(?:'s| is| was| came| comes) next\b"
-    r"|\bone (?:below|down|lower)\b"
+    r"|\bone (?:below|down|lower|after)\b"
     r"|(?:right|just|comes?|came|ranked|ranks|is|was|'s)\s+(?:after|below)|\bbehind\b",
     re.I,
 )
@@ -198,7 +198,7 @@ def read_survey_question(
         return question
     # 「何が一番だった？」 asks which row, whatever the ask model's doubt
     sure = asks[0][1] >= ASK_SURE or (asks[0][0] == "top" and asks_which(text))
-    return about_shown_row(question, shown, one_year, sure, refers)
+    return about_shown_row(question, shown, one_year, sure, refers, text)
 
 
 def about_shown(
@@ -218,24 +218,36 @@ def about_shown(
 ASK_SURE = 0.5  # the ask model more likely right than not
 
 
+# a figure or place asked outright (「何%？」「何位？」 "what share?"), not only another year
+_FIGURE = re.compile(
+    r"何\s*[%％位]|何割|割合|パーセント|数字|順位|何番|\bpercent|\bshare\b|\bhow many\b|\brank|\bplace\b",
+    re.I,
+)
+
+
 def about_shown_row(
     question: SurveyQuestion,
     shown: SurveyFact,
     year: str | None = None,
     sure: bool = True,
     refers: bool = False,
+    text: str | None = None,
 ) -> SurveyQuestion:
     """A survey follow-up naming no row of its own (「それ、前の年は？」) asks about the row the
     answer before led with, in the same table — when it asks for a figure, not a ranking. When
     that answer gave a position (「1位は？」), another ``year`` named asks that year's position.
     ``sure``: the ask model is sure of its reading; an unsure one after one row's figure
     (「前の年の調査だと？」) asks that row again, a sure "top" (「一番多いのは？」) the ranking;
-    ``refers``: the follow-up points back at what was shown (「それ、前の年は何位？」): the row."""
+    ``refers``: the follow-up points back at what was shown (「それ、前の年は何位？」): the row;
+    ``text``: the follow-up, where known — one asking no figure of its own (「じゃあ前の年は？」)
+    after a position asks that year's same position."""
     if question.row is not None or question.table != shown.table or question.rank is not None:
         return question  # a position asked ("what was number one the year before?") names no row
     # ... unless it asks a figure of it: 「令和5年度だとそれ何位？」「それ、前の年は何％？」 are the
     # shown row's; 「前の年はどうだった？」 (a change, or the ranking) is that year's same position
-    positional = question.ask in ("change", "top", "list") and not refers
+    # (a bare 「じゃあ前の年は？」 read as a share asks no figure of its own: that year's same place)
+    bare = text is not None and question.ask in ("share", "rank") and not _FIGURE.search(text)
+    positional = (question.ask in ("change", "top", "list") or bare) and not refers
     if shown.by_rank and shown.rank is not None and year is not None and year != shown.year and positional:
         return replace(question, ask="rank", rank=shown.rank, years=(year,))
     if not shown.by_rank and (question.ask == "list" or not sure):

@@ -28,7 +28,7 @@ GENERIC_EN = frozenset(
 _OVER = r"(?:over|more than|above)\s+"
 _UNDER = r"(?:under|fewer than|less than|below)\s+"
 _PAST = r"(\+|\s*(?:を?超|以上|より多|over\b|or more\b|plus\b))?"
-_SHORT = r"(\s*(?:に満たな|未満|より少な|以下|も?いな|足らず))?"
+_SHORT = r"(\s*(?:に満たな|未満|より少な|以下|も?(?:いな|いませ|おら|おりませ|いね)|足らず))?"
 _COUNT = re.compile(
     rf"({_OVER}|{_UNDER})?(\d+)[\s-]*(?:人|名|people|persons?|employees|staff|workers){_PAST}{_SHORT}", re.I
 )
@@ -53,6 +53,15 @@ def _bounded(m: re.Match[str]) -> int:
     if m[4] or before.startswith(("under", "fewer", "less", "below")):
         return n - 1
     return n
+
+
+def _words_asked(text: str, tokens: Callable[[str], list[str]]) -> set[str]:
+    """The question's words; the pronoun "it" is not IT ("and the one after it?"), which the
+    tokenizer lowercases alike."""
+    words = set(tokens(text))
+    if not re.search(r"\bIT\b", unicodedata.normalize("NFKC", text)):
+        words.discard("it")
+    return words
 
 
 def counted_row(text: str, labels: Sequence[str]) -> str | None:
@@ -130,7 +139,7 @@ class RowMatcher:
 
     def ranked(self, table: str, text: str, everyday: bool = True) -> list[tuple[str, float]]:
         """The table's labels with the share of their words the question has, best first."""
-        words = set(self.tokens(text))
+        words = _words_asked(text, self.tokens)
         counted = counted_row(text, self.labels.get(table, ())) if table == "profile" else None
         scored = [
             (label, (1.0, 1.0) if label == counted else self._share(words, label, everyday))
