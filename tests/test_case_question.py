@@ -315,3 +315,13 @@ def test_after_one_companys_answer_a_question_naming_none_is_about_it() -> None:
     # 「他に」 about the company pointed at asks more of it; 「ほかに〜会社」 asks another
     assert case_follows("その会社は他に何を使った？", [NIKKO], False, look) == (True, False)
     assert case_follows("ほかに設備の助成金を使った会社は？", [NIKKO], False, look)[1]
+
+
+def test_every_company_asked_of_a_program_lists_them_all() -> None:
+    reading = Reading("case", np.zeros(4, dtype=np.float32), (), ())
+    program = "革新的事業展開設備投資支援事業"
+    look = _look([(program, 0.5)], [("what_did", 0.33), ("who_used", 0.19)], NIKKO, KAWAMASA, TAKAYAMA)
+    aspect, companies, programs, _ = read_case_question(
+        look, f"{program}を使った企業の例を全部挙げてください", reading, "", lambda: []
+    )
+    assert (aspect, programs) == ("who_used", [program])

@@ -47,6 +47,8 @@ _ASKS_AMOUNT = re.compile(
 )
 # a year: 「2016年」, or one closing an event's name (『… GATEWAY（ＴＳＧ） 2019』)
 _YEAR = re.compile(r"(?:19|20)\d\d(?:\s*年|(?=\s*[』」）)]))")
+# every company asked for: 「全部」「すべて」 "all of them", "every company"
+_ASKS_ALL = re.compile(r"全部|すべて|全て|全社|ぜんぶ|\ball\b|\bevery\b", re.I)
 _ASKS_COMPANIES = re.compile(r"何\s*社|how many (?:companies|firms)", re.I)
 # the unit a count asked for names ("how many entries?" → 件), so the passage giving that count
 # wins over one giving another (「10以上のメディア」)
@@ -385,6 +387,8 @@ def read_case_question(
     found = named(f"{about} {text}", look.known, places=True)
     companies = [c for e in found if e.kind == "company" for c in doc.cases if c.company == e.name]
     programs = [e.name for e in found if e.kind == "program"]
+    if programs and not companies and _ASKS_ALL.search(unicodedata.normalize("NFKC", text)):
+        aspect, p_aspect = "who_used", 1.0  # 「〜事業を使った企業を全部挙げて」: every one of them
     # of the programs the answer before showed, the one the question describes (「その設備投資の
     # 助成」), else the one it led with (the passage's): 「それ」 "that one"
     asked = nouns(text) - PROGRAM_WORDS
