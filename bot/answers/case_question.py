@@ -14,7 +14,7 @@ import numpy as np
 
 from bot.answers.cases import passages_of, sentences
 from bot.answers.distinct import distinct_match
-from bot.answers.entities import Entity, named
+from bot.answers.entities import Entity, fold, named
 from bot.answers.followup import asks_another, points_at_company, points_back
 from bot.classify import Classifiers, Reading
 from bot.keywords import nouns, tokens
@@ -232,6 +232,17 @@ def best_passage(
     return max(options, key=lambda o: _fit(o, words, reading, vectors, aspect))[1]
 
 
+def _by_position(found: list[Entity], text: str) -> list[Entity]:
+    """The entities in the order the text first names them (those it names only by a near
+    spelling, last)."""
+    folded = fold(text)
+
+    def at(e: Entity) -> int:
+        return min((i for v in e.variants if (i := folded.find(v)) >= 0), default=len(folded))
+
+    return sorted(found, key=at)
+
+
 def _quoting(case: Case, words: set[str]) -> str | None:
     """The one passage of the company giving a year the owner quotes (「2018年から開いてる
     イベント」), where only one does."""
@@ -384,7 +395,9 @@ def read_case_question(
         # 「その会社は海外のどこに拠点を？」 after who used a program: the company is given, so
         # something else about it is asked
         aspect, p_aspect = next(((a, p) for a, p in aspects if a not in ("who_used", "list")), aspects[0])
-    found = named(f"{about} {text}", look.known, places=True)
+    # what the earlier question named comes first (「海外企業連携プロジェクト事業ってどんな事業？」
+    # then 「それって…どれにあたる？」 means that program, not the first the answer listed)
+    found = _by_position(named(f"{about} {text}", look.known, places=True), f"{about} {text}")
     companies = [c for e in found if e.kind == "company" for c in doc.cases if c.company == e.name]
     programs = [e.name for e in found if e.kind == "program"]
     if programs and not companies and _ASKS_ALL.search(unicodedata.normalize("NFKC", text)):
