@@ -9,11 +9,18 @@ companies. With nothing shown before, a general ask naming a clear topic is a pr
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from bot.answers.followup import shown_directions
+from bot.answers.followup import points_back, shown_directions
 from bot.models import Answer
+
+# the survey named outright: after a company's answer, "is that common in the survey?" is a
+# survey question; "how much did they raise?" asks about the company
+_SURVEY = re.compile(r"調査|アンケート|ランキング|回答|\bsurvey|\bpoll|respond", re.I)
+# which of the items shown: 「その中で〜はどれ？」 "which of those …?"
+_WHICH = re.compile(r"どれ(?!くらい|ぐらい|だけ|ほど)|どっち|どの方向|\bwhich\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -33,17 +40,25 @@ def in_context(
     weak_decline: bool = False,
     show_min: float = 0.0,
     names_one: Callable[[], bool] = lambda: False,
+    text: str = "",
 ) -> InContext:
     """``intent``, ``names_a_case`` and ``topic`` read the message (the follow-up intent
     model; whether it names or describes a company; the direction model's confidence); each
     is called only when the decision needs it. ``weak_decline``: the message was read as out
     of scope, but only a little more likely than not; ``show_min``: below it, no direction
-    fits a problem well; ``names_one``: whether the message names a company or program."""
+    fits a problem well; ``names_one``: whether the message names a company or program;
+    ``text``: the message, whose pointing back at the answer before (「その中で」, "they")
+    keeps it on that answer's kind."""
     shown = shown_directions(previous) if previous and previous.type in ("problem", "structure") else []
     if previous is not None and (kind == "filler" or (kind == "out_of_scope" and weak_decline)):
         # 「何か使える支援ある？」, or 「万一やられたときの備えは？」 after an answer on a break-in:
         # about what it showed
         return InContext("followup", intent(), shown)
+    before = previous.type if previous is not None and points_back(text) else None
+    if before == "case" and kind == "survey" and not _SURVEY.search(text):
+        return InContext("case", None, shown)  # "how many media outlets picked them up?": the company's
+    if before == "structure" and kind == "problem" and _WHICH.search(text):
+        return InContext("structure", None, shown)  # 「その中で、店を開くのを応援するのはどれ？」
     followable = previous is not None and (previous.type == "case" or bool(shown))
     if kind == "problem" and followable and topic() < show_min:
         # 「ペンのイベントもやってるらしいけど、名前なんだっけ？」 after a company's answer, or

@@ -147,6 +147,7 @@ class Recommender:
             reading.barely_off_topic,
             self.calibration.show_min,
             lambda: bool(named(message.search, self.entities)),
+            message.search,
         )
         kind, shown = context.kind, context.shown
         if kind == "followup" and previous is not None:

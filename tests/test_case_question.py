@@ -321,7 +321,7 @@ def test_every_company_asked_of_a_program_lists_them_all() -> None:
     reading = Reading("case", np.zeros(4, dtype=np.float32), (), ())
     program = "革新的事業展開設備投資支援事業"
     look = _look([(program, 0.5)], [("what_did", 0.33), ("who_used", 0.19)], NIKKO, KAWAMASA, TAKAYAMA)
-    aspect, companies, programs, _ = read_case_question(
+    aspect, _, programs, _ = read_case_question(
         look, f"{program}を使った企業の例を全部挙げてください", reading, "", lambda: []
     )
     assert (aspect, programs) == ("who_used", [program])

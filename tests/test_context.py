@@ -98,3 +98,16 @@ def test_a_follow_up_on_a_problem_the_answer_missed_is_about_that_problem() -> N
     # about what was shown: the owner's earlier message is not read again
     assert told_one(never, [(OVERSEAS, 0.6)], None, prev) is None
     assert told_one(never, [], 1, prev) is None
+
+
+def test_pointing_back_keeps_a_follow_up_on_the_kind_of_the_answer_before() -> None:
+    def after(kind: str, previous: str, text: str) -> str:
+        return in_context(kind, _shown(previous), never, lambda: True, lambda: 0.9, 0.8, text=text).kind
+
+    # after a company's answer, a figure about "them" is the company's, unless the survey is named
+    assert after("survey", "case", "how many media outlets picked them up?") == "case"
+    assert after("survey", "case", "Is that common in the survey?") == "survey"
+    assert after("survey", "case", "資金調達支援を使いたい会社は何%？") == "survey"  # points at nothing
+    # after a list of directions, "which of those" is one of them, not a problem of its own
+    assert after("problem", "structure", "その中で、若い人が店を開くのを応援するのはどれ？") == "structure"
+    assert after("problem", "structure", "その件で困ってる") == "problem"
