@@ -29,6 +29,11 @@ _JAPANESE = re.compile(r"[\u3041-\u30ff\u3400-\u9fff]")
 _KANJI = re.compile(r"[\u3400-\u9fff]")
 _WRITTEN = re.compile(r"[\u30a1-\u30fa\u3400-\u9fff]")  # kanji or katakana: what hiragana stands in for
 _KEPT = ("名詞", "動詞")
+# in a message typed with kanji, a loanword typed in hiragana: long enough not to be a native
+# word's ending (「とったの」), and spelt in katakana in the corpus
+MIN_LOANWORD = 4
+_HIRAGANA_RUN = re.compile(r"[\u3041-\u309fー]{4,}")
+_KATAKANA = re.compile(r"[\u30a1-\u30faー・]+")
 
 
 def mostly_hiragana(text: str) -> bool:
@@ -93,9 +98,11 @@ class KanaRestorer:
         return cls(spellings, max(map(len, spellings), default=0))
 
     def restore(self, text: str) -> str:
-        """The text with each known hiragana reading (longest first) spelt as the corpus spells it."""
+        """The text with each known hiragana reading (longest first) spelt as the corpus spells it;
+        in a message typed with kanji, only loanwords typed in hiragana (「とらべるどくたー」
+        「さてらいとおふぃす」) are given back their katakana."""
         if not mostly_hiragana(text):
-            return text
+            return _HIRAGANA_RUN.sub(lambda m: self._loanwords(m.group()), text)
         out, i = [], 0
         while i < len(text):
             for n in range(min(self.longest, len(text) - i), MIN_READING - 1, -1):
@@ -106,6 +113,22 @@ class KanaRestorer:
                     break
             else:
                 out.append(text[i])
+                i += 1
+        return "".join(out)
+
+    def _loanwords(self, run: str) -> str:
+        """A hiragana run with the known katakana words in it (readings of MIN_LOANWORD kana or
+        more, longest first) spelt in katakana."""
+        out, i = [], 0
+        while i < len(run):
+            for n in range(min(self.longest, len(run) - i), MIN_LOANWORD - 1, -1):
+                spelling = self.spellings.get(run[i : i + n])
+                if spelling is not None and _KATAKANA.fullmatch(spelling):
+                    out.append(spelling)
+                    i += n
+                    break
+            else:
+                out.append(run[i])
                 i += 1
         return "".join(out)
 

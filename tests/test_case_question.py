@@ -325,3 +325,18 @@ def test_every_company_asked_of_a_program_lists_them_all() -> None:
         look, f"{program}を使った企業の例を全部挙げてください", reading, "", lambda: []
     )
     assert (aspect, programs) == ("who_used", [program])
+
+
+def test_a_name_asked_is_answered_by_the_caption_sharing_a_word_even_beside_describing_words() -> None:
+    from bot.answers.case_question import best_passage
+    from bot.keywords import tokens
+
+    for company, question, name in (
+        (KAWAMASA, "葛飾の深絞りが得意な会社の社長って誰？", "中瀬勲社長"),
+        (MEDERI, "メデリの代表の人、名前なんていうの？", "坂梨亜里咲 代表"),
+    ):
+        case = _case(company)
+        reading = Reading("case", np.zeros(4, dtype=np.float32), tuple(tokens(question)), ())
+        vectors = {t: np.zeros(4, dtype=np.float32) for _, t, _ in passages_of(case)}
+        words = set(tokens(question)) - set(tokens(case.company))
+        assert best_passage(case, reading, "business", vectors, False, words, None, CORPUS.gloss) == name

@@ -435,3 +435,11 @@ def test_after_the_top_was_shown_a_bare_other_year_asks_that_years_top() -> None
     assert after("それ、前の年は何位？", "rank").row == "人材不足への対応"
     # "it" is a pronoun here, not the IT of digital tools
     assert after("and the one after it?", "top").rank == 2
+
+
+def test_top_is_a_superlative_and_half_a_label_names_no_row_beside_one() -> None:
+    from bot.answers.survey_asks import asks_most
+
+    assert asks_most("経営の悩みのトップは何やったん？") and asks_most("what was the top worry?")
+    q = _read("みんな国とか都の支援の話、どっから聞いてくるん？一番多いとこ教えて", ["info_sources"], "share")
+    assert q.row is None  # the 都 of 都の支援 is half of 東京都, not the source asked

@@ -157,3 +157,16 @@ def test_a_run_on_message_splits_after_each_conjunctive_shi() -> None:
         "商店街の人通りも減ってる",
     ]
     assert len(split_clauses("少し話し合いたいことがある")) == 1
+
+
+def test_a_loanword_typed_in_hiragana_gets_its_katakana_back_in_a_message_with_kanji() -> None:
+    from bot.kana import KanaRestorer
+
+    restorer = KanaRestorer.build(["トラベルドクターの事例", "サテライトオフィスの活用", "取ったの"])
+    assert restorer.restore("とらべるどくたーってコンテストで何賞とったの") == (
+        "トラベルドクターってコンテストで何賞とったの"
+    )
+    assert "サテライトオフィス" in restorer.restore("さてらいとおふぃすを推してるのはどの方向性？")
+    # native words and endings stay as typed: only katakana spellings are given back
+    mixed = "具体的に都はどんなことしてくれるの？"
+    assert restorer.restore(mixed) == mixed

@@ -74,6 +74,7 @@ ABOUT_MIN = 0.5  # the case-question model names the company or program describe
 LEANS = 0.3  # ...or leans to a program, enough to read "who else used it?" as about it
 PASSAGE_KIND_BONUS = 0.02  # the asked kind of passage (result, what it did) wins a near tie
 # words a caption shares with any question say nothing of what is asked
+NAME_WORDS = frozenset({"名前", "誰", "だれ", "氏名", "who", "name", "named"})
 CAPTION_NOISE = frozenset({"the", "of", "at", "a", "on", "with", "様子"})
 ASPECT_SURE = 0.5  # the aspect model more likely right than not: only that kind of passage
 
@@ -212,7 +213,8 @@ def best_passage(
     named = [o for o in options if o[0] == "caption" and _shared(o[1], words, gloss) > 0]
     best = max(named, key=lambda o: _shared(o[1], words, gloss), default=None)
     others = [_shared(o[1], words, gloss) for o in options if o[0] != "caption"]
-    if best is not None and _shared(best[1], words, gloss) > max(others, default=0):
+    asks_name = bool({w.casefold() for w in words} & NAME_WORDS)  # 「社長って誰？」 "the president's name?"
+    if best is not None and (_shared(best[1], words, gloss) > max(others, default=0) or asks_name):
         return best[1]  # 「社長の名前は？」: the caption naming the president
     options = [o for o in options if o[0] != "caption"]
     counted = number is not None and number is not _YEAR and number is not _AMOUNT

@@ -46,7 +46,9 @@ _FALL = re.compile(
 # 「一番変化が大きかった」: a change either way; only beside a superlative (「どう変わった？」 after
 # one row's figure asks that row)
 _SHIFT = re.compile(r"変化|変わ|違[いう]|\bchang|\bshift|\bmov(?:e|ed)\b|\bdiffer", re.I)
-_MOST = re.compile(r"一番|いちばん|最も|もっとも|大きく|\bmost\b|\bbiggest\b|\blargest\b|\bgreatest\b", re.I)
+_MOST = re.compile(
+    r"一番|いちばん|最も|もっとも|大きく|トップ|\bmost\b|\bbiggest\b|\blargest\b|\bgreatest\b|\btop\b", re.I
+)
 # the superlative on the change itself, not on the firms ("what most firms want, and how did it move")
 _SHIFT_MOST = re.compile(
     r"(?:一番|いちばん|最も|もっとも|大きく)[^。？?]{0,6}(?:変化|変わ)|(?:変化|変わり)[^。？?]{0,4}大き"

@@ -144,6 +144,8 @@ def read_survey_question(
     # a position asked names no row: "the second medium after websites" is not websites (of the
     # labelled survey examples that ask a position, 17 of 18 name no row)
     row = None if rank is not None else rows.match(table, text, vector, open_ask, words_only or superlative)
+    if superlative and row is not None and rows.lexical(table, text)[1] < 1.0:
+        row = None  # 「国とか都の支援の話、どっから聞く？一番多いとこは？」: half of 東京都 names no row
     tabled = table_of(corpus, table)
     years = tuple(y.year for y in tabled.years)
     one_year = named_year(text, years)
