@@ -34,7 +34,7 @@ from bot.answers.structure_question import (
     told_directions,
 )
 from bot.answers.survey import answer_survey
-from bot.answers.survey_question import about_shown, read_survey_question, tables_meant
+from bot.answers.survey_question import about_shown, about_told, read_survey_question, tables_meant
 from bot.answers.survey_rows import RowMatcher
 from bot.calibration import Calibration
 from bot.classify import Classifiers, Reading, read_kinds
@@ -248,6 +248,14 @@ class Recommender:
         )
         if about is not None and about.type == "problem":
             question = about_shown(self.corpus, question, before, f"{about.query} {message.search}")
+        elif shown is None:
+            # a problem told before asking (「油も小麦も上がりっぱなし。こういう会社って多い？」)
+            told = [
+                (c.text, c.vector)
+                for c in reading.clauses
+                if c.label == "problem" and len(reading.clauses) > 1
+            ]
+            question = about_told(question, told, message.search, reading.vector, self.rows)
         return answer_survey(draft, message.text, question)
 
     def _structure(

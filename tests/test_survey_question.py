@@ -443,3 +443,27 @@ def test_top_is_a_superlative_and_half_a_label_names_no_row_beside_one() -> None
     assert asks_most("経営の悩みのトップは何やったん？") and asks_most("what was the top worry?")
     q = _read("みんな国とか都の支援の話、どっから聞いてくるん？一番多いとこ教えて", ["info_sources"], "share")
     assert q.row is None  # the 都 of 都の支援 is half of 東京都, not the source asked
+
+
+def test_a_figure_asked_after_a_problem_told_in_the_same_message_is_that_problems_row() -> None:
+    from bot.answers.survey_question import about_told
+
+    vector = np.array([1, 0, 0, 0], dtype=np.float32)
+    # the whole message is likest 人材不足への対応 (the row read), the told problem names its own
+    near = {r: np.array([0, 1, 0, 0], dtype=np.float32) for r in LABELS["management_issues"]}
+    near["人材不足への対応"] = vector
+    rows = RowMatcher(LABELS, near, tokens, {r: CORPUS.gloss(r) for t in LABELS.values() for r in t})
+    asked = SurveyQuestion("management_issues", "share", ("令和５年度",), "人材不足への対応")
+    told = [("原材料の価格が高騰しっぱなしで", vector)]
+    assert about_told(asked, told, "こういうので頭を抱えてる会社って多い？", vector, rows).row == (
+        "原油・原材料等の価格高騰への対応"
+    )
+    # a row the question names itself stands; so does a ranking asked
+    named = "人材不足で悩んでる会社って多い？"
+    assert about_told(asked, told, named, vector, rows).row == "人材不足への対応"
+    top = SurveyQuestion("management_issues", "top", ("令和５年度",))
+    assert about_told(top, told, "一番多い悩みは？", vector, rows) == top
+    # a row the question got otherwise than by the whole message's likeness (its words, the
+    # labelled examples' vote) stands
+    voted = replace(asked, row="営業・販売力の強化")
+    assert about_told(voted, told, "こういうので頭を抱えてる会社って多い？", vector, rows) == voted

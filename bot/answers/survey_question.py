@@ -217,6 +217,32 @@ def about_shown(
     return replace(question, table=f.table, row=f.label, ask=ask, years=question.years or (f.year,))
 
 
+def about_told(
+    question: SurveyQuestion,
+    told: Sequence[tuple[str, np.ndarray]],
+    text: str,
+    vector: np.ndarray,
+    rows: RowMatcher,
+) -> SurveyQuestion:
+    """A survey question asking a figure after the owner told a problem in the same message
+    (「油も小麦も上がりっぱなし。こういうので頭を抱えてる会社って多い？」): the row the told
+    problem (``told``: each problem clause's text and vector) stands out for — where the
+    question's own row is only the one the whole message (``vector``) is likest, not one its
+    words or the labelled examples name."""
+    if not told or question.table in ("overview", "profile") or question.rank is not None:
+        return question
+    if (
+        question.ask not in ("share", "change", "rank")
+        or rows.lexical(question.table, text)[1] >= LEXICAL_MIN
+    ):
+        return question
+    if question.row is not None and rows.standout(question.table, vector)[0] != question.row:
+        return question
+    clause_text, clause_vector = max(told, key=lambda t: rows.standout(question.table, t[1])[1])
+    row = rows.match(question.table, clause_text, clause_vector, False)
+    return replace(question, row=row) if row is not None else question
+
+
 ASK_SURE = 0.5  # the ask model more likely right than not
 
 
