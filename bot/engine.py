@@ -250,11 +250,8 @@ class Recommender:
             question = about_shown(self.corpus, question, before, f"{about.query} {message.search}")
         elif shown is None:
             # a problem told before asking (「油も小麦も上がりっぱなし。こういう会社って多い？」)
-            told = [
-                (c.text, c.vector)
-                for c in reading.clauses
-                if c.label == "problem" and len(reading.clauses) > 1
-            ]
+            several = len(reading.clauses) > 1
+            told = [(c.text, c.vector) for c in reading.clauses if several and c.label == "problem"]
             question = about_told(question, told, message.search, reading.vector, self.rows)
         return answer_survey(draft, message.text, question)
 

@@ -102,33 +102,22 @@ class KanaRestorer:
         in a message typed with kanji, only loanwords typed in hiragana (「とらべるどくたー」
         「さてらいとおふぃす」) are given back their katakana."""
         if not mostly_hiragana(text):
-            return _HIRAGANA_RUN.sub(lambda m: self._loanwords(m.group()), text)
+            return _HIRAGANA_RUN.sub(lambda m: self._respell(m.group(), MIN_LOANWORD, loanwords=True), text)
+        return self._respell(text, MIN_READING)
+
+    def _respell(self, text: str, shortest: int, loanwords: bool = False) -> str:
+        """Left to right, the longest known reading of ``shortest`` kana or more at each point
+        spelt as the corpus spells it (with ``loanwords``, only readings spelt in katakana)."""
         out, i = [], 0
         while i < len(text):
-            for n in range(min(self.longest, len(text) - i), MIN_READING - 1, -1):
+            for n in range(min(self.longest, len(text) - i), shortest - 1, -1):
                 spelling = self.spellings.get(text[i : i + n])
-                if spelling is not None:
+                if spelling is not None and (not loanwords or _KATAKANA.fullmatch(spelling)):
                     out.append(spelling)
                     i += n
                     break
             else:
                 out.append(text[i])
-                i += 1
-        return "".join(out)
-
-    def _loanwords(self, run: str) -> str:
-        """A hiragana run with the known katakana words in it (readings of MIN_LOANWORD kana or
-        more, longest first) spelt in katakana."""
-        out, i = [], 0
-        while i < len(run):
-            for n in range(min(self.longest, len(run) - i), MIN_LOANWORD - 1, -1):
-                spelling = self.spellings.get(run[i : i + n])
-                if spelling is not None and _KATAKANA.fullmatch(spelling):
-                    out.append(spelling)
-                    i += n
-                    break
-            else:
-                out.append(run[i])
                 i += 1
         return "".join(out)
 

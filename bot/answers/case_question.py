@@ -210,12 +210,13 @@ def best_passage(
     # a photo's caption (「遠藤智久社長」) answers only a question sharing its words ("the
     # president's name?"), never by likeness: it says too little to be near anything else
     options = passages_of(case)
-    named = [o for o in options if o[0] == "caption" and _shared(o[1], words, gloss) > 0]
-    best = max(named, key=lambda o: _shared(o[1], words, gloss), default=None)
-    others = [_shared(o[1], words, gloss) for o in options if o[0] != "caption"]
+    shares = {text: _shared(text, words, gloss) for _, text, _ in options}
+    captions = [text for kind, text, _ in options if kind == "caption" and shares[text] > 0]
+    others = max((shares[text] for kind, text, _ in options if kind != "caption"), default=0)
     asks_name = bool({w.casefold() for w in words} & NAME_WORDS)  # 「社長って誰？」 "the president's name?"
-    if best is not None and (_shared(best[1], words, gloss) > max(others, default=0) or asks_name):
-        return best[1]  # 「社長の名前は？」: the caption naming the president
+    best = max(captions, key=lambda text: shares[text], default=None)
+    if best is not None and (shares[best] > others or asks_name):
+        return best  # 「社長の名前は？」: the caption naming the president
     options = [o for o in options if o[0] != "caption"]
     counted = number is not None and number is not _YEAR and number is not _AMOUNT
     given = [o for o in options if counted and number and number.search(unicodedata.normalize("NFKC", o[1]))]
@@ -370,8 +371,8 @@ def case_follows(text: str, shown: Sequence[str], follows: bool, look: CaseLooku
     another = asks_another(text) and not points_at_company(text)
     companies = list(dict.fromkeys(shown))
     if len(companies) == 1 and not follows and not another and not named(text, look.known):
-        one = _one_described(look, set(nouns(text)), [c.company for c in look.corpus.document.cases])
-        follows = one is None or one in companies
+        one = _described_case(look, look.corpus.document.cases, set(nouns(text)))
+        follows = one is None or one.company in companies
     return follows, another
 
 
